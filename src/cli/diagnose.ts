@@ -1,0 +1,112 @@
+import { createInterface } from 'node:readline';
+import { coerceFactValue } from '../facts/coerce.ts';
+import type { DiagnoseRequest, DiagnoseResult } from '../generated/schema-types.ts';
+import { type Lang, t } from '../i18n/index.ts';
+import { diagnose } from '../engine/diagnose.ts';
+import { KbError } from '../engine/errors.ts';
+import { type CompiledKnowledgeBase, loadKnowledgeBase } from '../engine/knowledge-base.ts';
+import { renderResult, type ResultFormat } from '../render/index.ts';
+import { parseFactFlag, readJsonInput } from './io.ts';
+
+interface DiagnoseOptions {
+  fact: string[];
+  symptom?: string;
+  lang?: Lang;
+  format: ResultFormat;
+  input?: string;
+  interactive?: boolean;
+  kb?: string;
+}
+
+/** Builds the request from --input, or from the message argument and the flags (flags win over the file). */
+export async function buildRequest(message: string[], opts: DiagnoseOptions): Promise<DiagnoseRequest> {
+  let request: Record<string, unknown> = {};
+  if (opts.input) {
+    const parsed = await readJsonInput(opts.input);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new KbError('REQUEST_INVALID', 'The input must be a JSON object such as {"message": "..."}.', { field: 'input' });
+    }
+    request = { ...(parsed as Record<string, unknown>) };
+  }
+  if (message.length > 0) request['message'] = message.join(' ');
+  if (opts.symptom) request['symptom'] = opts.symptom;
+  if (opts.lang) request['lang'] = opts.lang;
+  if (opts.fact.length > 0) {
+    const facts: Record<string, unknown> = { ...((request['facts'] as Record<string, unknown> | undefined) ?? {}) };
+    for (const flag of opts.fact) {
+      const [name, value] = parseFactFlag(flag);
+      facts[name] = value;
+    }
+    request['facts'] = facts;
+  }
+  return request as DiagnoseRequest;
+}
+
+export async function runDiagnose(message: string[], opts: DiagnoseOptions): Promise<void> {
+  if (opts.interactive && opts.input === '-') {
+    throw new KbError('REQUEST_INVALID', '--interactive reads answers from standard input; give the request as arguments or --input FILE.', { field: 'interactive' });
+  }
+  const request = await buildRequest(message, opts);
+  if (!request.message && !request.symptom && !request.facts && !request.observed && !opts.interactive) {
+    throw new KbError('REQUEST_INVALID', 'Give an error message, --symptom, --fact or --input (see kb diagnose --help).', { field: 'message' });
+  }
+  const kb = loadKnowledgeBase(opts.kb);
+  if (opts.interactive) {
+    await interactive(kb, request, opts.format);
+    return;
+  }
+  process.stdout.write(renderResult(await diagnose(kb, request), opts.format));
+}
+
+/** Asks the next question until a cause is confirmed, nothing is left to ask, or input ends. */
+async function interactive(kb: CompiledKnowledgeBase, request: DiagnoseRequest, format: ResultFormat): Promise<void> {
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const lines = rl[Symbol.asyncIterator]();
+  const skipped = new Set<string>();
+  const facts: Record<string, unknown> = { ...((request.facts as Record<string, unknown> | undefined) ?? {}) };
+  try {
+    for (;;) {
+      const result = await diagnose(kb, { ...request, facts: facts as DiagnoseRequest['facts'] });
+      const lang = result.lang as Lang;
+      const question = result.questions.find((q) => !skipped.has(q.fact));
+      const confirmed = result.causes[0]?.status === 'confirmed';
+      if (confirmed || !question) {
+        process.stdout.write(renderResult(result, format));
+        process.stdout.write(`\n${t(lang, confirmed ? 'ui.confirmedStop' : 'ui.done')}\n`);
+        return;
+      }
+      const top = result.causes.slice(0, 3).map((c) => `${c.title} (${t(lang, `status.${c.status}`)}, ${Math.round(c.score * 100)} %)`);
+      process.stdout.write(`\n${top.map((l, i) => `${i + 1}. ${l}`).join('\n')}\n\n? ${question.question}\n`);
+      question.options.forEach((o, i) => process.stdout.write(`  ${i + 1}) ${o.label}\n`));
+      process.stdout.write(`${t(lang, 'ui.answerPrompt')}: `);
+      const next = await lines.next();
+      if (next.done) {
+        process.stdout.write('\n');
+        process.stdout.write(renderResult(result, format));
+        return;
+      }
+      const answer = next.value.trim();
+      process.stdout.write(process.stdin.isTTY ? '' : `${answer}\n`);
+      if (answer.toLowerCase() === 'q') {
+        process.stdout.write(renderResult(result, format));
+        return;
+      }
+      if (answer === '') {
+        skipped.add(question.fact);
+        continue;
+      }
+      const byNumber = /^\d+$/.test(answer) && question.options[Number(answer) - 1];
+      const raw = byNumber ? byNumber.value : answer;
+      const coerced = coerceFactValue(kb.data.facts.get(question.fact)!, raw);
+      if (!coerced.ok) {
+        process.stdout.write(`${t(lang, 'ui.invalidAnswer', { detail: coerced.expected })}\n`);
+        continue;
+      }
+      facts[question.fact] = coerced.value;
+    }
+  } finally {
+    rl.close();
+  }
+}
+
+export type { DiagnoseResult };

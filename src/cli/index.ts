@@ -1,0 +1,108 @@
+import { Command, CommanderError, Option } from 'commander';
+import { KbError } from '../engine/errors.ts';
+import { exitCodes } from './exit-codes.ts';
+
+const examples = `
+Examples:
+  $ kb diagnose "Nicht autorisiert" --lang de
+  $ kb diagnose "The remote server returned an error: (401) Unauthorized." --fact credentialsWorkInWebmail=yes
+  $ kb diagnose --fact url=https://mail.example.com/owa --fact httpStatus=302 --format json
+  $ echo '{"message":"Exchange-URL ist ungültig","lang":"de"}' | kb diagnose --input - --format json
+  $ kb diagnose "Unauthorized" --interactive
+  $ kb search "nciht autorisiert"
+  $ kb show cert-name-mismatch --lang de
+  $ kb lint rules/.. --format json
+
+Exit codes:
+  0  success (lint: no errors; test: all passed)
+  1  lint errors or failing rule tests
+  2  invalid input: bad flags, request, fact value or symptom
+  3  the knowledge base has errors and cannot be loaded
+  4  not found (kb show with an unknown id)
+  5  the probe could not run
+`;
+
+/** Builds the `kb` command; each subcommand imports its module only when it runs. */
+export function buildProgram(): Command {
+  const program = new Command('kb')
+    .description('Troubleshooting knowledge base for Exchange (EWS) connection errors: from an error message to ranked causes and guidance in German or English.')
+    .version('0.1.0')
+    .addHelpText('after', examples)
+    .showHelpAfterError()
+    .exitOverride();
+  const langOption = () => new Option('--lang <lang>', 'language of the answer: de or en').choices(['de', 'en']);
+  const kbOption = () => new Option('--kb <dir>', 'knowledge base folder (default: the bundled one)');
+
+  program
+    .command('diagnose')
+    .description('rank the causes of an error message and/or facts, with guidance')
+    .argument('[message...]', 'the error message or pasted text')
+    .option('-f, --fact <name=value>', 'a known fact (repeatable), e.g. --fact httpStatus=401', collect, [])
+    .option('-s, --symptom <id>', 'the symptom id, if already known')
+    .addOption(langOption())
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'md', 'html', 'json']).default('text'))
+    .option('-i, --input <file>', 'read the JSON request from a file, or - for standard input')
+    .option('--interactive', 'ask the next questions in the terminal until a cause is confirmed')
+    .addOption(kbOption())
+    .action(async (message: string[], opts) => (await import('./diagnose.ts')).runDiagnose(message, opts));
+
+  program
+    .command('lint')
+    .description('check the knowledge base: YAML, schemas, references, regexes and pages')
+    .argument('[dir]', 'knowledge base folder (default: the bundled one)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(langOption())
+    .option('--watch', 'check again on every change')
+    .action(async (dir: string | undefined, opts) => (await import('./lint.ts')).runLint(dir, opts));
+
+  program
+    .command('search')
+    .description('find known error messages (typos and partial text welcome)')
+    .argument('<text...>', 'what to look for')
+    .addOption(langOption())
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(kbOption())
+    .action(async (text: string[], opts) => (await import('./search.ts')).runSearch(text.join(' '), opts));
+
+  program
+    .command('show')
+    .description('show the page of a symptom or cause')
+    .argument('<id>', 'symptom or cause id')
+    .addOption(langOption())
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'md', 'html']).default('text'))
+    .addOption(kbOption())
+    .action(async (id: string, opts) => (await import('./show.ts')).runShow(id, opts));
+
+  program
+    .command('facts')
+    .description('list the fact catalogue: names, types, questions')
+    .addOption(langOption())
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(kbOption())
+    .action(async (opts) => (await import('./show.ts')).runFacts(opts));
+
+  return program;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Runs the CLI and returns the exit code; the one place that turns errors into output. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : exitCodes.usage;
+    }
+    if (error instanceof KbError) {
+      process.stderr.write(`kb: ${error.code}: ${error.message}${error.field ? ` (field: ${error.field})` : ''}\n`);
+      return error.code === 'KB_INVALID' ? exitCodes.kbInvalid : error.code === 'NOT_FOUND' ? exitCodes.notFound : error.code === 'PROBE_FAILED' ? exitCodes.probe : exitCodes.usage;
+    }
+    process.stderr.write(`kb: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 70;
+  }
+}

@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import type { FactDeclaration } from '../generated/schema-types.ts';
+import { t } from '../i18n/index.ts';
+import { formatDiagnostic, type Diagnostic } from '../kb/diagnostics.ts';
+import { readKnowledgeBase, type ReadOptions } from '../kb/load.ts';
+import type { KnowledgeBaseData } from '../kb/model.ts';
+import { Recognizer } from '../recognize/index.ts';
+import { KbError } from './errors.ts';
+import { type CompiledCause, compileCause } from './evaluate.ts';
+import { factsOf } from './three-valued.ts';
+
+/** The knowledge base shipped with the package (rules/ and content/ beside src/ and dist/). */
+export const bundledKbDir = join(import.meta.dirname, '..', '..');
+
+/** A checked knowledge base with everything a diagnosis needs built once: engines, indexes, search. */
+export interface CompiledKnowledgeBase {
+  readonly data: KnowledgeBaseData;
+  readonly warnings: readonly Diagnostic[];
+  readonly causes: ReadonlyMap<string, CompiledCause>;
+  /** Causes by symptom id. */
+  readonly bySymptom: ReadonlyMap<string, readonly CompiledCause[]>;
+  /** Causes by each base fact their conditions depend on (through derivations). */
+  readonly byFact: ReadonlyMap<string, readonly CompiledCause[]>;
+  /** Base facts each cause depends on. */
+  readonly baseFactsOf: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly recognizer: Recognizer;
+}
+
+/** The base (typed-in, observed or asked) facts behind a fact, following derivations. */
+export function baseFacts(fact: string, catalogue: ReadonlyMap<string, FactDeclaration>, seen = new Set<string>()): string[] {
+  if (seen.has(fact)) return [];
+  seen.add(fact);
+  const decl = catalogue.get(fact);
+  if (!decl?.derive) return [fact];
+  const list = Array.isArray(decl.derive) ? decl.derive : [decl.derive];
+  return list.flatMap((d) => d.from.flatMap((f) => baseFacts(f, catalogue, seen)));
+}
+
+/** Builds engines and indexes for checked data. */
+export function compileKnowledgeBase(data: KnowledgeBaseData, warnings: readonly Diagnostic[] = []): CompiledKnowledgeBase {
+  const causes = new Map<string, CompiledCause>();
+  const bySymptom = new Map<string, CompiledCause[]>();
+  const byFact = new Map<string, CompiledCause[]>();
+  const baseFactsOf = new Map<string, Set<string>>();
+  for (const decl of data.causes) {
+    const compiled = compileCause(decl);
+    causes.set(decl.id, compiled);
+    for (const s of decl.symptoms) bySymptom.set(s, [...(bySymptom.get(s) ?? []), compiled]);
+    const base = new Set(factsOf(compiled.conditions).flatMap((f) => baseFacts(f, data.facts)));
+    baseFactsOf.set(decl.id, base);
+    for (const f of base) byFact.set(f, [...(byFact.get(f) ?? []), compiled]);
+  }
+  return { data, warnings, causes, bySymptom, byFact, baseFactsOf, recognizer: new Recognizer(data) };
+}
+
+/**
+ * Loads, checks and compiles a knowledge base (the bundled one by default). Throws KbError
+ * `KB_INVALID` with the diagnostics when it has errors: a broken knowledge base never serves silently.
+ */
+export function loadKnowledgeBase(dir: string = bundledKbDir, options: ReadOptions = {}): CompiledKnowledgeBase {
+  const { data, diagnostics } = readKnowledgeBase(dir, options);
+  if (!data) {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    const lang = options.lang ?? 'en';
+    const listed = errors.slice(0, 10).map((d) => formatDiagnostic(d, t(lang, 'severity.error'))).join('\n');
+    throw new KbError('KB_INVALID', `The knowledge base in ${dir} has ${errors.length} error(s):\n${listed}`, { diagnostics });
+  }
+  return compileKnowledgeBase(data, diagnostics);
+}

@@ -1,0 +1,100 @@
+import { deriveFacts } from '../facts/derive.ts';
+import type { FactDeclaration, FactValue } from '../generated/schema-types.ts';
+import { type CompiledCause, evaluateCauseDirect, type FactMap } from './evaluate.ts';
+import { entropy, rank, statusOf } from './rank.ts';
+
+/** A candidate cause as question selection sees it. */
+export interface Candidate {
+  readonly cause: CompiledCause;
+  readonly onSymptom: boolean;
+  /** The base (non-derived) facts its conditions depend on, through derivations. */
+  readonly baseFacts: ReadonlySet<string>;
+}
+
+export interface QuestionChoice {
+  readonly fact: string;
+  /** Expected information gain in bits, plus a small bonus for settling causes. */
+  readonly gain: number;
+}
+
+const costRank: Record<FactDeclaration['cost'], number> = { probe: 0, user: 1, it: 2 };
+
+/** The answers a fact can have, for simulating them: yes/no, its options, or its declared examples. */
+export function hypotheticalAnswers(decl: FactDeclaration): FactValue[] {
+  if (decl.type === 'boolean') return [true, false];
+  if (decl.options && decl.type === 'string') return decl.options.map((o) => o.value);
+  return decl.examples ? [...decl.examples] : [];
+}
+
+/**
+ * Chooses the unknown facts whose answers are expected to separate the candidates best: for each
+ * possible answer, re-evaluate the candidates and measure the entropy left over their scores.
+ * Ties go to the cheaper fact (probe, then user, then IT).
+ */
+export function chooseQuestions(
+  candidates: readonly Candidate[],
+  baseFacts: FactMap,
+  catalogue: ReadonlyMap<string, FactDeclaration>,
+  limit = 3,
+): QuestionChoice[] {
+  const score = (facts: FactMap) => {
+    const all = { ...facts, ...deriveFacts(catalogue.values(), facts) };
+    return rank(
+      candidates.map((c) => ({
+        id: c.cause.decl.id,
+        prior: c.cause.decl.prior,
+        layer: c.cause.decl.layer,
+        folded: evaluateCauseDirect(c.cause, all),
+        onSymptom: c.onSymptom,
+      })),
+    );
+  };
+  const now = score(baseFacts);
+  const alive = new Set(now.filter((r) => r.status !== 'ruled-out').map((r) => r.id));
+  if (alive.size === 0) return [];
+  const p = new Map(now.map((r) => [r.id, r.weight]));
+  const hNow = entropy([...p.values()]);
+  const askable = new Set<string>();
+  for (const c of candidates) {
+    if (!alive.has(c.cause.decl.id)) continue;
+    for (const f of c.baseFacts) {
+      const decl = catalogue.get(f);
+      if (decl && decl.question && decl.source !== 'derived' && !Object.hasOwn(baseFacts, f)) askable.add(f);
+    }
+  }
+  const choices: (QuestionChoice & { cost: number })[] = [];
+  for (const fact of askable) {
+    const decl = catalogue.get(fact)!;
+    const answers = hypotheticalAnswers(decl);
+    if (answers.length < 2) continue;
+    const outcomes = answers.map((a) => score({ ...baseFacts, [fact]: a }));
+    // How many answers each cause survives: its belief spreads evenly over them.
+    const compatible = new Map<string, number>();
+    for (const o of outcomes) for (const r of o) if (r.status !== 'ruled-out') compatible.set(r.id, (compatible.get(r.id) ?? 0) + 1);
+    const mass = outcomes.map((o) =>
+      o.reduce((sum, r) => (r.status === 'ruled-out' || !alive.has(r.id) ? sum : sum + (p.get(r.id) ?? 0) / (compatible.get(r.id) ?? 1)), 0),
+    );
+    const totalMass = mass.reduce((a, b) => a + b, 0);
+    if (totalMass <= 0) continue;
+    let expected = 0;
+    let settled = 0;
+    outcomes.forEach((o, i) => {
+      const pa = mass[i]! / totalMass;
+      expected += pa * entropy(o.filter((r) => alive.has(r.id)).map((r) => r.weight));
+      const decided = o.filter((r) => alive.has(r.id) && r.status !== statusOfNow(now, r.id) && (r.status === 'confirmed' || r.status === 'ruled-out')).length;
+      settled += pa * (decided / alive.size);
+    });
+    const gain = Math.max(0, hNow - expected) + 0.1 * settled;
+    if (gain > 1e-9) choices.push({ fact, gain: Math.round(gain * 1000) / 1000, cost: costRank[decl.cost] });
+  }
+  return choices
+    .sort((a, b) => b.gain - a.gain || a.cost - b.cost || a.fact.localeCompare(b.fact))
+    .slice(0, limit)
+    .map(({ fact, gain }) => ({ fact, gain }));
+}
+
+function statusOfNow(now: ReturnType<typeof rank>, id: string): string | undefined {
+  return now.find((r) => r.id === id)?.status;
+}
+
+export { statusOf };

@@ -1,0 +1,75 @@
+import type { Layer } from '../generated/schema-types.ts';
+import type { Folded } from './three-valued.ts';
+
+export type CauseStatus = 'confirmed' | 'likely' | 'possible' | 'ruled-out';
+
+/** Layers in the order a connection passes them; a failure at an earlier one hides the later ones. */
+export const layerOrder: readonly Layer[] = ['input', 'dns', 'tcp', 'tls', 'http', 'auth', 'ews', 'send'];
+
+/** What ranking needs to know of one evaluated cause. */
+export interface RankInput {
+  readonly id: string;
+  readonly prior: number;
+  readonly layer: Layer;
+  readonly folded: Folded;
+  /** Whether the cause belongs to the recognised symptom (true when no symptom was recognised). */
+  readonly onSymptom: boolean;
+}
+
+export interface Ranked {
+  readonly id: string;
+  readonly status: CauseStatus;
+  /** Share of belief among the causes still in the running (they sum to 1); 0 when ruled out. */
+  readonly score: number;
+  /** Set when an earlier layer's confirmed failure pushed this cause down. */
+  readonly hiddenBy: Layer | null;
+  readonly weight: number;
+}
+
+/** Evidence weights: how much a confirmed cause or each piece of held evidence counts against the prior. */
+export const weights = { confirmed: 50, perHeld: 3, offSymptom: 0.5, laterLayer: 0.05 } as const;
+
+export function statusOf(folded: Folded): CauseStatus {
+  if (folded.value === true) return 'confirmed';
+  if (folded.value === false) return 'ruled-out';
+  return folded.units.some((u) => u.evidence && u.state === true) ? 'likely' : 'possible';
+}
+
+/**
+ * Scores causes as prior × evidence, pushes down causes at layers after the earliest confirmed failure
+ * (a pasted "Unauthorized" does not outrank a certificate that fails to verify), normalises the scores
+ * of the causes still in the running to sum to 1, and sorts best first with ruled-out causes last.
+ */
+export function rank(inputs: readonly RankInput[]): Ranked[] {
+  const statuses = inputs.map((c) => statusOf(c.folded));
+  const confirmedLayers = inputs.filter((_, i) => statuses[i] === 'confirmed').map((c) => layerOrder.indexOf(c.layer));
+  const earliest = confirmedLayers.length > 0 ? Math.min(...confirmedLayers) : Number.POSITIVE_INFINITY;
+  const drafts = inputs.map((c, i) => {
+    const status = statuses[i]!;
+    const held = c.folded.units.filter((u) => u.evidence && u.state === true).length;
+    const evidence = status === 'confirmed' ? weights.confirmed : status === 'ruled-out' ? 0 : 1 + weights.perHeld * held;
+    const later = layerOrder.indexOf(c.layer) > earliest;
+    const weight = c.prior * evidence * (c.onSymptom ? 1 : weights.offSymptom) * (later ? weights.laterLayer : 1);
+    return { id: c.id, status, weight, hiddenBy: later && status !== 'ruled-out' ? layerOrder[earliest]! : null, layer: layerOrder.indexOf(c.layer) };
+  });
+  const total = drafts.reduce((sum, d) => sum + d.weight, 0);
+  return drafts
+    .map((d) => ({ id: d.id, status: d.status, weight: d.weight, hiddenBy: d.hiddenBy, score: total > 0 ? round(d.weight / total) : 0, layer: d.layer }))
+    .sort((a, b) => {
+      const ruledA = a.status === 'ruled-out' ? 1 : 0;
+      const ruledB = b.status === 'ruled-out' ? 1 : 0;
+      return ruledA - ruledB || b.weight - a.weight || a.layer - b.layer || a.id.localeCompare(b.id);
+    })
+    .map(({ layer: _layer, ...r }) => r);
+}
+
+const round = (n: number) => Math.round(n * 10_000) / 10_000;
+
+/** Shannon entropy in bits of a distribution (weights need not sum to 1). */
+export function entropy(weights: readonly number[]): number {
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (total <= 0) return 0;
+  let h = 0;
+  for (const w of weights) if (w > 0) h -= (w / total) * Math.log2(w / total);
+  return h;
+}

@@ -1,0 +1,73 @@
+/** true, false, or undefined for unknown (Kleene's strong three-valued logic). */
+export type Tri = boolean | undefined;
+
+export interface LeafCondition {
+  readonly fact: string;
+  readonly operator: string;
+  readonly value: unknown;
+}
+
+export type ConditionNode =
+  | { readonly all: readonly ConditionNode[] }
+  | { readonly any: readonly ConditionNode[] }
+  | { readonly not: ConditionNode }
+  | LeafCondition;
+
+/** An atomic part of a condition as a person reads it: a leaf, or a `not` over something. */
+export interface Unit {
+  /** Path of the node inside the cause's conditions, e.g. `conditions/any/1/all/0`. */
+  readonly path: string;
+  readonly node: LeafCondition | { readonly not: ConditionNode };
+  readonly state: Tri;
+  /** False for `not` units: a counter-indication being absent is no evidence for a cause. */
+  readonly evidence: boolean;
+}
+
+export interface Folded {
+  readonly value: Tri;
+  /** Every unit with its state. */
+  readonly units: readonly Unit[];
+  /** The units that decide the value (for true/false) or could still change it (for unknown). */
+  readonly decisive: readonly Unit[];
+}
+
+export const and = (values: readonly Tri[]): Tri => (values.includes(false) ? false : values.includes(undefined) ? undefined : true);
+export const or = (values: readonly Tri[]): Tri => (values.includes(true) ? true : values.includes(undefined) ? undefined : false);
+export const not = (v: Tri): Tri => (v === undefined ? undefined : !v);
+
+export function isLeaf(node: ConditionNode): node is LeafCondition {
+  return 'fact' in node;
+}
+
+/**
+ * Folds a condition tree in three-valued logic: `leaf(path, node)` gives each leaf's value (undefined
+ * when its fact is not known). A condition on a fact nobody gave is unknown, not false.
+ */
+export function fold(node: ConditionNode, leaf: (path: string, node: LeafCondition) => Tri, path = 'conditions'): Folded {
+  if (isLeaf(node)) {
+    const unit: Unit = { path, node, state: leaf(path, node), evidence: true };
+    return { value: unit.state, units: [unit], decisive: [unit] };
+  }
+  if ('not' in node) {
+    const inner = fold(node.not, leaf, `${path}/not`);
+    const unit: Unit = { path, node, state: not(inner.value), evidence: false };
+    return { value: unit.state, units: [unit], decisive: [unit] };
+  }
+  const op = 'all' in node ? 'all' : 'any';
+  const list = 'all' in node ? node.all : node.any;
+  const children = list.map((child, i) => fold(child, leaf, `${path}/${op}/${i}`));
+  const value = (op === 'all' ? and : or)(children.map((c) => c.value));
+  const pick = (v: Tri) => children.filter((c) => c.value === v).flatMap((c) => c.decisive);
+  const decisive = value === undefined ? pick(undefined) : op === 'all' ? (value ? children.flatMap((c) => c.decisive) : pick(false)) : value ? pick(true) : children.flatMap((c) => c.decisive);
+  return { value, units: children.flatMap((c) => c.units), decisive };
+}
+
+/** Every fact a condition reads, including facts compared by reference (`value: {fact: x}`). */
+export function factsOf(node: ConditionNode): string[] {
+  if (isLeaf(node)) {
+    const v = node.value as { fact?: unknown } | null;
+    return v && typeof v === 'object' && !Array.isArray(v) && typeof v.fact === 'string' ? [node.fact, v.fact] : [node.fact];
+  }
+  if ('not' in node) return factsOf(node.not);
+  return ('all' in node ? node.all : node.any).flatMap(factsOf);
+}

@@ -1,0 +1,106 @@
+import type { Derivation, FactDeclaration, FactValue } from '../generated/schema-types.ts';
+import { certificateCoversHost } from './hostname.ts';
+import { fillUrlTemplate, hostOf, parseFormUrl } from './url.ts';
+import { compareVersions, parseVersion } from './version.ts';
+
+/** A fact value, or undefined when nobody knows it. */
+export type Known = FactValue | undefined;
+export type FactMap = Readonly<Record<string, FactValue>>;
+
+type DeriveFn = (inputs: Known[], d: Derivation) => Known;
+
+const regexCache = new Map<string, RegExp>();
+function regex(pattern: string): RegExp {
+  let re = regexCache.get(pattern);
+  if (!re) {
+    re = new RegExp(pattern, 'i');
+    regexCache.set(pattern, re);
+  }
+  return re;
+}
+
+/**
+ * The form of a sign-in name: `DOMAIN\user` (down-level), `user@domain` (UPN), a plain name,
+ * or none when the field was left empty.
+ */
+export function usernameFormat(username: string): 'domain-backslash' | 'upn' | 'plain' | 'none' {
+  const s = username.trim();
+  if (s === '') return 'none';
+  if (/^[^\\/@\s]+\\[^\\/@\s]+$/.test(s)) return 'domain-backslash';
+  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s)) return 'upn';
+  return 'plain';
+}
+
+/** The derivation functions a fact catalogue can name, each pure. Unknown input gives unknown output. */
+const functions: Record<Derivation['fn'], DeriveFn> = {
+  urlValid: ([url]) => (url === undefined ? undefined : parseFormUrl(url) !== null),
+  urlHost: ([url]) => (url === undefined ? undefined : (hostOf(url) ?? undefined)),
+  urlIsHttps: ([url]) => {
+    if (url === undefined) return undefined;
+    const p = parseFormUrl(url);
+    return p ? p.scheme === 'https' : false;
+  },
+  urlPathMatches: ([url], d) => {
+    if (url === undefined) return undefined;
+    const p = parseFormUrl(url);
+    return p ? regex(d.pattern ?? '$^').test(p.path) : undefined;
+  },
+  urlFromTemplate: ([url], d) => (url === undefined ? undefined : (fillUrlTemplate(d.template ?? '', url) ?? undefined)),
+  matchesPattern: ([text], d) => (typeof text === 'string' ? regex(d.pattern ?? '$^').test(text.slice(0, 4096)) : undefined),
+  versionAtLeast: ([version], d) => {
+    const v = parseVersion(version);
+    const min = parseVersion(d.min);
+    return v && min ? compareVersions(v, min) >= 0 : undefined;
+  },
+  versionInRange: ([version], d) => {
+    const v = parseVersion(version);
+    const min = parseVersion(d.min);
+    const below = parseVersion(d.below);
+    return v && min && below ? compareVersions(v, min) >= 0 && compareVersions(v, below) < 0 : undefined;
+  },
+  certMatchesHost: ([names, cn, host]) => {
+    if (typeof host !== 'string') return undefined;
+    const list = Array.isArray(names) ? names.map(String) : [];
+    if (list.length === 0 && typeof cn !== 'string') return undefined;
+    return certificateCoversHost(list, typeof cn === 'string' ? cn : undefined, host);
+  },
+  usernameFormat: ([username]) => (typeof username === 'string' ? usernameFormat(username) : undefined),
+  equals: ([value], d) => (value === undefined ? undefined : JSON.stringify(value) === JSON.stringify(d.value)),
+};
+
+/** How many inputs each function reads and which parameters it needs (checked by lint). */
+export const derivationArity: Readonly<Record<string, { inputs: number; params: readonly string[] }>> = {
+  urlValid: { inputs: 1, params: [] },
+  urlHost: { inputs: 1, params: [] },
+  urlIsHttps: { inputs: 1, params: [] },
+  urlPathMatches: { inputs: 1, params: ['pattern'] },
+  urlFromTemplate: { inputs: 1, params: ['template'] },
+  matchesPattern: { inputs: 1, params: ['pattern'] },
+  versionAtLeast: { inputs: 1, params: ['min'] },
+  versionInRange: { inputs: 1, params: ['min', 'below'] },
+  certMatchesHost: { inputs: 3, params: [] },
+  usernameFormat: { inputs: 1, params: [] },
+  equals: { inputs: 1, params: ['value'] },
+};
+
+/**
+ * Computes the derived facts of the catalogue from `facts`, in declaration order so a derived fact
+ * may read one declared before it. Several derivations: the first that gives a known value wins.
+ */
+export function deriveFacts(catalogue: Iterable<FactDeclaration>, facts: FactMap): Record<string, FactValue> {
+  const all: Record<string, FactValue> = { ...facts };
+  const derived: Record<string, FactValue> = {};
+  for (const decl of catalogue) {
+    if (decl.source !== 'derived' || !decl.derive) continue;
+    const list = Array.isArray(decl.derive) ? decl.derive : [decl.derive];
+    for (const d of list) {
+      const value = functions[d.fn](d.from.map((f) => (Object.hasOwn(all, f) ? all[f] : undefined)), d);
+      if (value !== undefined) {
+        all[decl.id] = value;
+        derived[decl.id] = value;
+        break;
+      }
+    }
+  }
+  return derived;
+}
