@@ -56,6 +56,17 @@ export function buildProgram(): Command {
     .action(async (dir: string | undefined, opts) => (await import('./lint.ts')).runLint(dir, opts));
 
   program
+    .command('test')
+    .description('run the rule tests of the knowledge base (rules/tests/*.yaml)')
+    .argument('[dir]', 'knowledge base folder (default: the bundled one)')
+    .option('--filter <text>', 'only cases whose name contains this text')
+    .option('--coverage', 'report which causes, conditions and signals the cases exercise')
+    .option('--watch', 'run again on every change')
+    .addOption(langOption())
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (dir: string | undefined, opts) => (await import('./test.ts')).runTest(dir, opts));
+
+  program
     .command('search')
     .description('find known error messages (typos and partial text welcome)')
     .argument('<text...>', 'what to look for')
@@ -80,6 +91,12 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(kbOption())
     .action(async (opts) => (await import('./show.ts')).runFacts(opts));
+
+  program
+    .command('mcp')
+    .description('serve the knowledge base as an MCP tool server on stdin/stdout (for chatbots); logs go to stderr')
+    .addOption(kbOption())
+    .action(async (opts) => (await import('./mcp.ts')).runMcp(opts));
 
   return program;
 }

@@ -45,7 +45,7 @@ function validatorFor(name: SchemaName): ValidateFunction {
   let v = compiled.get(name);
   if (v) return v;
   if (!ajv) {
-    ajv = new Ajv2020({ allErrors: true, strict: false });
+    ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
     for (const schema of Object.values(loadSchemas())) ajv.addSchema(schema);
   }
   v = ajv.getSchema(`https://exchange-kb.local/schemas/${name}.schema.json`);

@@ -1,0 +1,5 @@
+/** Rule tests for content writers: run cases, compare with expectations, measure coverage. */
+export { checkExpectations, type Mismatch } from './expectations.ts';
+export { runTests, requestOf, type CaseResult, type LocatedTest } from './runner.ts';
+export { measureCoverage, type CoverageReport, type CoverageItem } from './coverage.ts';
+export { renderResults, renderFailure, renderCoverage, belowMinimum } from './report.ts';

@@ -1,0 +1,148 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { diagnose } from '../../src/engine/diagnose.ts';
+import { KbError } from '../../src/engine/errors.ts';
+import { loadKnowledgeBase } from '../../src/engine/knowledge-base.ts';
+import type { DiagnoseRequest } from '../../src/generated/schema-types.ts';
+import { validateAgainst } from '../../src/kb/schema-validator.ts';
+
+const kb = loadKnowledgeBase();
+const run = (request: DiagnoseRequest) => diagnose(kb, request);
+const rejects = async (request: unknown, code: string, field?: string) => {
+  const error = await run(request as DiagnoseRequest).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(KbError);
+  expect((error as KbError).code).toBe(code);
+  if (field) expect((error as KbError).field).toBe(field);
+};
+
+describe('the result', () => {
+  it('matches the result schema, best first, ruled-out last', async () => {
+    const r = await run({ message: 'Nicht autorisiert', facts: { credentialsWorkInWebmail: true, twoFactorEnabled: 'ja', appPasswordUsed: 'nein' }, lang: 'de' });
+    expect(validateAgainst('diagnose-result', r)).toEqual([]);
+    const alive = r.causes.filter((c) => c.status !== 'ruled-out');
+    expect(r.causes.slice(0, alive.length)).toEqual(alive);
+    for (let i = 1; i < alive.length; i++) expect(alive[i - 1]!.score).toBeGreaterThanOrEqual(alive[i]!.score);
+    expect(alive.reduce((s, c) => s + c.score, 0)).toBeCloseTo(1, 2);
+    expect(r.causes.find((c) => c.id === 'credentials-wrong')?.status).toBe('ruled-out');
+    expect(r.causes[0]?.id).toBe('needs-app-password');
+    expect(r.causes[0]?.guidance).toContain('## ');
+  });
+
+  test.prop([fc.string({ maxLength: 300 }), fc.constantFrom<'de' | 'en'>('de', 'en')], { numRuns: 200 })('any pasted text gives a valid result', async (message, lang) => {
+    const r = await run({ message, lang });
+    expect(validateAgainst('diagnose-result', r)).toEqual([]);
+  });
+});
+
+describe('facts', () => {
+  it('coerces strings where the type says so', async () => {
+    const r = await run({ facts: { httpStatus: '401', twoFactorEnabled: 'yes', serverVersion: '14.02.0247.005' } });
+    expect(r.facts).toMatchObject({ httpStatus: 401, twoFactorEnabled: true, serverVersion: '14.2.247.5', serverVersionSupported: true });
+  });
+  it('warns about unknown names instead of using them', async () => {
+    const r = await run({ message: 'Unauthorized', facts: { twoFactorEnabeld: true } as never });
+    expect(r.warnings).toContainEqual(expect.objectContaining({ code: 'FACT_UNKNOWN', field: 'facts.twoFactorEnabeld' }));
+    expect(r.warnings.find((w) => w.code === 'FACT_UNKNOWN')?.message).toContain('twoFactorEnabled');
+    expect(r.facts).not.toHaveProperty('twoFactorEnabeld');
+  });
+  it('ignores a derived fact given as input, with a warning', async () => {
+    const r = await run({ facts: { url: 'https://mail.example.com/owa', urlIsEwsEndpoint: true } as never });
+    expect(r.facts['urlIsEwsEndpoint']).toBe(false);
+    expect(r.warnings.map((w) => w.code)).toContain('FACT_DERIVED');
+  });
+  it('rejects a wrong value with the fact named', async () => {
+    await rejects({ facts: { httpStatus: 'four hundred' } }, 'FACT_INVALID', 'facts.httpStatus');
+    await rejects({ facts: { serverVersion: 'Exchange2010_SP2' } }, 'FACT_INVALID', 'facts.serverVersion');
+    await rejects({ facts: { platform: 'cloud' } }, 'FACT_INVALID', 'facts.platform');
+  });
+  it('lets the probe win over a person when they disagree', async () => {
+    const r = await run({ message: 'Unable to connect to Exchange server', facts: { certTrusted: true }, observed: { certTrusted: false } });
+    expect(r.facts['certTrusted']).toBe(false);
+    expect(r.warnings.map((w) => w.code)).toContain('FACT_CONFLICT');
+    expect(r.causes[0]).toMatchObject({ id: 'cert-untrusted-or-expired', status: 'confirmed' });
+  });
+});
+
+describe('requests', () => {
+  it.each([
+    [{ message: 42 }, 'message'],
+    [{ lang: 'fr' }, 'lang'],
+    [{ facts: [] }, 'facts'],
+    [{ facts: { httpStatus: { nested: true } } }, 'facts.httpStatus'],
+    [{ extra: 1 }, 'extra'],
+    [{ message: 'x'.repeat(20_001) }, 'message'],
+    [null, ''],
+    ['Nicht autorisiert', ''],
+  ])('%j is REQUEST_INVALID', async (request, field) => {
+    await rejects(request, 'REQUEST_INVALID');
+    if (field) await rejects(request, 'REQUEST_INVALID', field);
+  });
+  it('an unknown symptom id is SYMPTOM_UNKNOWN', async () => {
+    await rejects({ symptom: 'no-such-symptom' }, 'SYMPTOM_UNKNOWN', 'symptom');
+  });
+  it('prototype-pollution keys do nothing', async () => {
+    await rejects(JSON.parse('{"facts":{"__proto__":{"polluted":true}}}'), 'REQUEST_INVALID');
+    const r = await run(JSON.parse('{"facts":{"__proto__":true,"constructor":1,"hasOwnProperty":"x"}}'));
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(Object.prototype.hasOwnProperty.call({}, 'x')).toBe(false);
+    expect(r.warnings.filter((w) => w.code === 'FACT_UNKNOWN').length).toBeGreaterThan(0);
+  });
+  it('a huge message is read in its first part only, with a warning', async () => {
+    const r = await run({ message: `${'lorem ipsum '.repeat(1500)} (401) Unauthorized` });
+    expect(r.warnings.map((w) => w.code)).toContain('MESSAGE_TRUNCATED');
+  });
+  it('hostile regex input finishes quickly', async () => {
+    const started = Date.now();
+    await run({ message: `${'HTTP://'.repeat(2700)}\t${'a'.repeat(500)}` });
+    await run({ message: '('.repeat(19_000) });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('ranking', () => {
+  it('a certificate failure outranks a pasted "Unauthorized" (earlier layer wins)', async () => {
+    const r = await run({ message: 'Unauthorized', observed: { certTrusted: false }, facts: { credentialsWorkInWebmail: false } });
+    expect(r.causes[0]?.id).toBe('cert-untrusted-or-expired');
+    const creds = r.causes.find((c) => c.id === 'credentials-wrong')!;
+    expect(creds.status).toBe('confirmed');
+    expect(creds.reason).toMatch(/earlier step/);
+  });
+  it('finds causes from facts alone, with no message', async () => {
+    const r = await run({ facts: { ewsErrorCode: 'ErrorSendAsDenied' } });
+    expect(r.symptom).toBeNull();
+    expect(r.causes[0]).toMatchObject({ id: 'send-as-permission-missing', status: 'likely' });
+  });
+  it('says honestly when nothing is recognised, with suggestions', async () => {
+    const r = await run({ message: 'Nicht autorisierd beim Verbinden', lang: 'de' });
+    expect(r.symptom?.id).toBe('unauthorized');
+    const none = await run({ message: 'the coffee machine is broken' });
+    expect(none.symptom).toBeNull();
+    expect(none.causes).toEqual([]);
+    expect(none.warnings.map((w) => w.code)).toContain('MESSAGE_NOT_RECOGNISED');
+    const near = await run({ message: 'Exchange server' });
+    expect(near.symptom).toBeNull();
+    expect(near.suggestions.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the next question', () => {
+  it('asks what separates the candidates, in the asked language, with options', async () => {
+    const r = await run({ message: 'Nicht autorisiert', lang: 'de' });
+    expect(r.questions.length).toBeGreaterThan(0);
+    expect(r.questions.length).toBeLessThanOrEqual(3);
+    const q = r.questions[0]!;
+    expect(q.question).toMatch(/[äöüß]|Sie/);
+    expect(kb.data.facts.get(q.fact)?.question?.de).toBe(q.question);
+    for (let i = 1; i < r.questions.length; i++) expect(r.questions[i - 1]!.gain).toBeGreaterThanOrEqual(r.questions[i]!.gain);
+  });
+  it('does not ask what is already known', async () => {
+    const first = await run({ message: 'Unauthorized' });
+    const fact = first.questions[0]!.fact;
+    const answer = first.questions[0]!.options[0]?.value ?? true;
+    const second = await run({ message: 'Unauthorized', facts: { [fact]: answer } as never });
+    expect(second.questions.map((q) => q.fact)).not.toContain(fact);
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { deriveFacts, usernameFormat } from '../../src/facts/derive.ts';
+import { fillUrlTemplate, hostOf, parseFormUrl } from '../../src/facts/url.ts';
+import { loadKnowledgeBase } from '../../src/engine/knowledge-base.ts';
+
+const kb = loadKnowledgeBase();
+const derived = (facts: Record<string, string | boolean | number | string[]>) => deriveFacts(kb.data.facts.values(), facts);
+
+describe('URL facts derived from what was typed', () => {
+  it.each([
+    ['https://mail.example.com/EWS/Exchange.asmx', { urlValid: true, urlIsHttps: true, urlIsEwsEndpoint: true, urlIsOwa: false, urlHost: 'mail.example.com' }],
+    ['https://mail.example.com/ews/exchange.asmx', { urlIsEwsEndpoint: true }],
+    ['HTTPS://MAIL.EXAMPLE.COM/EWS/EXCHANGE.ASMX', { urlIsEwsEndpoint: true, urlHost: 'mail.example.com' }],
+    ['https://mail.example.com:8443/EWS/Exchange.asmx', { urlIsEwsEndpoint: true, suggestedEwsUrl: 'https://mail.example.com/EWS/Exchange.asmx' }],
+    ['https://mail.example.com/owa/', { urlIsEwsEndpoint: false, urlIsOwa: true, suggestedEwsUrl: 'https://mail.example.com/EWS/Exchange.asmx' }],
+    ['https://mail.example.com/home', { urlIsOwa: true }],
+    ['http://mail.example.com/EWS/Exchange.asmx', { urlValid: true, urlIsHttps: false }],
+    ['mail.example.com/owa', { urlValid: false, urlIsHttps: false, urlHost: 'mail.example.com', suggestedEwsUrl: 'https://mail.example.com/EWS/Exchange.asmx' }],
+    ['https://bücher.example/EWS/Exchange.asmx', { urlValid: true, urlHost: 'xn--bcher-kva.example' }],
+    ['  "https://mail.example.com/EWS/Exchange.asmx"  ', { urlValid: true }],
+    ['https://mail example.com/EWS', { urlValid: false }],
+    ['ftp://mail.example.com/EWS/Exchange.asmx', { urlValid: false }],
+    ['javascript:alert(1)', { urlValid: false }],
+    ['https://', { urlValid: false }],
+    ['garbage', { urlValid: false }],
+  ])('%j', (url, expected) => {
+    expect(derived({ url })).toMatchObject(expected);
+  });
+
+  it('survives hostile input', () => {
+    expect(parseFormUrl('https://' + 'a'.repeat(5000) + '.com/')).toBeNull();
+    expect(parseFormUrl('\u0000https://x.com')).toBeNull();
+    expect(hostOf('%%%')).toBeNull();
+    expect(fillUrlTemplate('https://{host}/EWS/Exchange.asmx', 'not a url')).toBeNull();
+  });
+});
+
+describe('the form of the user name', () => {
+  it.each([
+    ['EXAMPLE\\jdoe', 'domain-backslash'],
+    ['jdoe@example.com', 'upn'],
+    ['jdoe', 'plain'],
+    ['', 'none'],
+    ['   ', 'none'],
+    ['EXAMPLE\\\\jdoe', 'plain'],
+    ['a\\b\\c', 'plain'],
+    ['jdoe@', 'plain'],
+  ])('%j is %s', (username, form) => {
+    expect(usernameFormat(username)).toBe(form);
+  });
+});
+
+describe('Exchange Online from platform, build or host', () => {
+  it.each([
+    [{ platform: 'exchange-online' }, true],
+    [{ platform: 'on-premises', url: 'https://outlook.office365.com/EWS/Exchange.asmx' }, false],
+    [{ url: 'https://outlook.office365.com/EWS/Exchange.asmx' }, true],
+    [{ url: 'https://mail.example.com/EWS/Exchange.asmx' }, false],
+    [{ serverVersion: '15.20.8699.20' }, true],
+    [{ url: 'https://evil-outlook.office365.com.example.net/EWS/Exchange.asmx' }, false],
+  ])('%j → %s', (facts, expected) => {
+    expect(derived(facts)['isExchangeOnline']).toBe(expected);
+  });
+  it('stays unknown with nothing to go on', () => {
+    expect(derived({})['isExchangeOnline']).toBeUndefined();
+  });
+});
+
+describe('certificate match derived from observed names', () => {
+  it('uses subjectAltNames, then CN, and stays unknown without a certificate', () => {
+    expect(derived({ url: 'https://mail.example.com/EWS/Exchange.asmx', certNames: ['*.example.com'] })['certMatchesHost']).toBe(true);
+    expect(derived({ url: 'https://mail.example.com/EWS/Exchange.asmx', certNames: ['autodiscover.example.com'], certSubjectCN: 'mail.example.com' })['certMatchesHost']).toBe(false);
+    expect(derived({ url: 'https://mail.example.com/EWS/Exchange.asmx' })['certMatchesHost']).toBeUndefined();
+  });
+});
