@@ -36,6 +36,7 @@ export function chooseQuestions(
   baseFacts: FactMap,
   catalogue: ReadonlyMap<string, FactDeclaration>,
   limit = 3,
+  exclude: ReadonlySet<string> = new Set(),
 ): QuestionChoice[] {
   const score = (facts: FactMap) => {
     const all = { ...facts, ...deriveFacts(catalogue.values(), facts) };
@@ -59,7 +60,7 @@ export function chooseQuestions(
     if (!alive.has(c.cause.decl.id)) continue;
     for (const f of c.baseFacts) {
       const decl = catalogue.get(f);
-      if (decl && decl.question && decl.source !== 'derived' && !Object.hasOwn(baseFacts, f)) askable.add(f);
+      if (decl && decl.question && decl.source !== 'derived' && !Object.hasOwn(baseFacts, f) && !exclude.has(f)) askable.add(f);
     }
   }
   const choices: (QuestionChoice & { cost: number })[] = [];
