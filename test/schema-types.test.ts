@@ -9,3 +9,12 @@ describe('types generated from the JSON Schemas', () => {
     expect(committed).toBe(await generate());
   }, 30_000);
 });
+
+describe('precompiled request validator', () => {
+  it('is up to date (run node scripts/gen-validators.js after editing schemas/)', async () => {
+    // @ts-expect-error: plain JavaScript build script without types
+    const { generate: generateValidators } = await import('../scripts/gen-validators.js');
+    const committed = readFileSync(new URL('../src/generated/validators.cjs', import.meta.url), 'utf8');
+    expect(committed).toBe(generateValidators());
+  });
+});

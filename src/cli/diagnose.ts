@@ -5,7 +5,7 @@ import { type Lang, t } from '../i18n/index.ts';
 import { diagnose } from '../engine/diagnose.ts';
 import { KbError } from '../engine/errors.ts';
 import { type CompiledKnowledgeBase, loadKnowledgeBase } from '../engine/knowledge-base.ts';
-import { renderResult, type ResultFormat } from '../render/index.ts';
+import type { ResultFormat } from '../render/index.ts';
 import { parseFactFlag, readJsonInput } from './io.ts';
 
 interface DiagnoseOptions {
@@ -55,7 +55,14 @@ export async function runDiagnose(message: string[], opts: DiagnoseOptions): Pro
     await interactive(kb, request, opts.format);
     return;
   }
-  process.stdout.write(renderResult(await diagnose(kb, request), opts.format));
+  const result = await diagnose(kb, request);
+  process.stdout.write(await render(result, opts.format));
+}
+
+/** JSON needs no Markdown machinery; the renderers load only for the other formats (start-up time). */
+async function render(result: DiagnoseResult, format: ResultFormat): Promise<string> {
+  if (format === 'json') return `${JSON.stringify(result, null, 2)}\n`;
+  return (await import('../render/result.ts')).renderResult(result, format);
 }
 
 /** Asks the next question until a cause is confirmed, nothing is left to ask, or input ends. */
@@ -71,7 +78,7 @@ async function interactive(kb: CompiledKnowledgeBase, request: DiagnoseRequest, 
       const question = result.questions.find((q) => !skipped.has(q.fact));
       const confirmed = result.causes[0]?.status === 'confirmed';
       if (confirmed || !question) {
-        process.stdout.write(renderResult(result, format));
+        process.stdout.write(await render(result, format));
         process.stdout.write(`\n${t(lang, confirmed ? 'ui.confirmedStop' : 'ui.done')}\n`);
         return;
       }
@@ -82,13 +89,13 @@ async function interactive(kb: CompiledKnowledgeBase, request: DiagnoseRequest, 
       const next = await lines.next();
       if (next.done) {
         process.stdout.write('\n');
-        process.stdout.write(renderResult(result, format));
+        process.stdout.write(await render(result, format));
         return;
       }
       const answer = next.value.trim();
       process.stdout.write(process.stdin.isTTY ? '' : `${answer}\n`);
       if (answer.toLowerCase() === 'q') {
-        process.stdout.write(renderResult(result, format));
+        process.stdout.write(await render(result, format));
         return;
       }
       if (answer === '') {

@@ -4,7 +4,8 @@ import type { DiagnoseRequest, DiagnoseResult, FactValue } from '../generated/sc
 import { isLang, type Lang, t } from '../i18n/index.ts';
 import { closest } from '../kb/_closest.ts';
 import { pageKey } from '../kb/model.ts';
-import { validateAgainst } from '../kb/schema-validator.ts';
+import { humanize } from '../kb/schema-messages.ts';
+import { validateDiagnoseRequest } from '../generated/validators.cjs';
 import { fillPlaceholders } from '../render/placeholders.ts';
 import { describeUnit, factLabel } from './describe.ts';
 import { factsOf } from './three-valued.ts';
@@ -79,7 +80,9 @@ function mergeFacts(kb: CompiledKnowledgeBase, request: DiagnoseRequest, extract
 
 /** Checks a request against the request schema; the first problem becomes a REQUEST_INVALID error. */
 export function checkRequest(request: unknown): DiagnoseRequest {
-  const problems = validateAgainst('diagnose-request', request);
+  // Precompiled at build time (scripts/gen-validators.js): no schema compilation per process.
+  if (validateDiagnoseRequest(request)) return request as DiagnoseRequest;
+  const problems = humanize(validateDiagnoseRequest.errors ?? [], request, 'en');
   if (problems.length > 0) {
     const p = problems[0]!;
     const field = [...p.path, ...(p.key ? [p.key] : [])].join('.');

@@ -1,8 +1,10 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { FactDeclaration } from '../generated/schema-types.ts';
 import { t } from '../i18n/index.ts';
 import { formatDiagnostic, type Diagnostic } from '../kb/diagnostics.ts';
-import { readKnowledgeBase, type ReadOptions } from '../kb/load.ts';
+import { readKbFiles } from '../kb/files.ts';
+import { checkKbFiles, type ReadOptions } from '../kb/load.ts';
+import { fingerprint, readSnapshot } from '../kb/snapshot.ts';
 import type { KnowledgeBaseData } from '../kb/model.ts';
 import { Recognizer } from '../recognize/index.ts';
 import { KbError } from './errors.ts';
@@ -11,6 +13,9 @@ import { factsOf } from './three-valued.ts';
 
 /** The knowledge base shipped with the package (rules/ and content/ beside src/ and dist/). */
 export const bundledKbDir = join(import.meta.dirname, '..', '..');
+
+/** Written by `npm run build` (scripts/snapshot-kb.js) into dist/; absent when running from src/. */
+export const snapshotPath = join(import.meta.dirname, '..', 'kb-snapshot.json');
 
 /** A checked knowledge base with everything a diagnosis needs built once: engines, indexes, search. */
 export interface CompiledKnowledgeBase {
@@ -58,7 +63,11 @@ export function compileKnowledgeBase(data: KnowledgeBaseData, warnings: readonly
  * `KB_INVALID` with the diagnostics when it has errors: a broken knowledge base never serves silently.
  */
 export function loadKnowledgeBase(dir: string = bundledKbDir, options: ReadOptions = {}): CompiledKnowledgeBase {
-  const { data, diagnostics } = readKnowledgeBase(dir, options);
+  const files = readKbFiles(dir);
+  const print = fingerprint(files);
+  // The build checks the bundled knowledge base once; an unchanged copy loads from that snapshot.
+  const snapshot = resolve(dir) === resolve(bundledKbDir) && (options.lang ?? 'en') === 'en' ? readSnapshot(snapshotPath, print, dir) : null;
+  const { data, diagnostics } = snapshot ?? checkKbFiles(dir, files, options);
   if (!data) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
     const lang = options.lang ?? 'en';

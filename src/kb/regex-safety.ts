@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkSync } from 'recheck';
+import { createRequire } from 'node:module';
 
 export interface RegexVerdict {
   readonly status: 'safe' | 'vulnerable' | 'unknown';
@@ -40,6 +40,8 @@ export function checkRegexSafety(pattern: string, flags: string): RegexVerdict {
   const key = `${flags}/${pattern}`;
   const known = loadCache().get(key);
   if (known) return known;
+  // recheck starts a native checker; load it only when a verdict is not cached.
+  const { checkSync } = createRequire(import.meta.url)('recheck') as typeof import('recheck');
   const result = checkSync(pattern, flags.replace(/[^dgimsuyv]/g, ''), { timeout: 5000 });
   let verdict: RegexVerdict;
   if (result.status === 'vulnerable') {

@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import { type Lang, t } from '../i18n/index.ts';
-import { closest } from './_closest.ts';
-import { pointerToPath } from './yaml-source.ts';
+import { createRequire } from 'node:module';
+import type { ValidateFunction } from 'ajv';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Lang } from '../i18n/index.ts';
+import { humanize, type SchemaProblem } from './schema-messages.ts';
+
+export type { SchemaProblem };
 
 /** The file kinds of a knowledge base, each with its JSON Schema in schemas/. */
 export type SchemaName =
@@ -18,13 +20,6 @@ export type SchemaName =
   | 'diagnose-request'
   | 'diagnose-result';
 
-export interface SchemaProblem {
-  /** Path of the value at fault, as YAML/JSON keys and indexes. */
-  readonly path: (string | number)[];
-  /** Set when the fault is an unknown key: point at the key, not the value. */
-  readonly key?: string;
-  readonly message: string;
-}
 
 /** The project's schemas folder (beside src/ and dist/). */
 export const schemasDir = join(import.meta.dirname, '..', '..', 'schemas');
@@ -45,7 +40,9 @@ function validatorFor(name: SchemaName): ValidateFunction {
   let v = compiled.get(name);
   if (v) return v;
   if (!ajv) {
-    ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
+    // Loaded on first use: diagnosing uses the precompiled request validator instead.
+    const { Ajv2020: Ajv } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     for (const schema of Object.values(loadSchemas())) ajv.addSchema(schema);
   }
   v = ajv.getSchema(`https://exchange-kb.local/schemas/${name}.schema.json`);
@@ -61,108 +58,3 @@ export function validateAgainst(name: SchemaName, data: unknown, lang: Lang = 'e
   return humanize(validate.errors ?? [], data, lang);
 }
 
-function valueAt(data: unknown, path: (string | number)[]): unknown {
-  let v: unknown = data;
-  for (const p of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, unknown>)[p];
-  }
-  return v;
-}
-
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'list';
-  if (typeof v === 'object') return 'mapping';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
-  return typeof v;
-}
-
-function describePath(path: (string | number)[]): string {
-  if (path.length === 0) return '(top level)';
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
-}
-
-const combinators = new Set(['oneOf', 'anyOf', 'if', 'not']);
-
-function humanize(errors: ErrorObject[], data: unknown, lang: Lang): SchemaProblem[] {
-  // Errors below a oneOf/anyOf are the branches' complaints; keep the one most specific per path.
-  const byPath = new Map<string, ErrorObject[]>();
-  for (const e of errors) {
-    const list = byPath.get(e.instancePath) ?? [];
-    list.push(e);
-    byPath.set(e.instancePath, list);
-  }
-  const problems: SchemaProblem[] = [];
-  for (const [pointer, list] of byPath) {
-    const deeper = [...byPath.keys()].some((p) => p !== pointer && p.startsWith(`${pointer}/`));
-    const plain = list.filter((e) => !combinators.has(e.keyword));
-    const chosen = plain.length > 0 ? plain : deeper ? [] : list.slice(0, 1);
-    // Several `type` errors at one path come from oneOf branches: merge them into one.
-    const types = chosen.filter((e) => e.keyword === 'type');
-    const rest = chosen.filter((e) => e.keyword !== 'type');
-    const merged = types.length > 0 ? [{ ...types[0]!, params: { type: types.map((e) => e.params['type']).join(' or ') } }] : [];
-    for (const e of [...rest, ...merged]) problems.push(toProblem(e, data, lang));
-  }
-  return problems;
-}
-
-function toProblem(e: ErrorObject, data: unknown, lang: Lang): SchemaProblem {
-  const path = pointerToPath(e.instancePath);
-  const where = describePath(path);
-  const value = valueAt(data, path);
-  const p = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case 'required':
-      return { path, message: t(lang, 'schema.required', { where, prop: String(p['missingProperty']) }) };
-    case 'additionalProperties': {
-      const prop = String(p['additionalProperty']);
-      const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      const hint = closest(prop, allowed);
-      return {
-        path,
-        key: prop,
-        message: t(lang, hint ? 'schema.unknownKeyHint' : 'schema.unknownKey', {
-          where,
-          prop,
-          hint: hint ?? '',
-          allowed: allowed.join(', '),
-        }),
-      };
-    }
-    case 'type':
-      return { path, message: t(lang, 'schema.type', { where, expected: String(p['type']), actual: typeName(value) }) };
-    case 'enum': {
-      const allowed = (p['allowedValues'] as unknown[]).map(String);
-      const hint = typeof value === 'string' ? closest(value, allowed) : undefined;
-      return {
-        path,
-        message: t(lang, hint ? 'schema.enumHint' : 'schema.enum', {
-          where,
-          value: JSON.stringify(value),
-          allowed: allowed.join(', '),
-          hint: hint ?? '',
-        }),
-      };
-    }
-    case 'pattern': {
-      const description = (e.parentSchema as { description?: string } | undefined)?.description ?? e.schema;
-      return { path, message: t(lang, 'schema.pattern', { where, value: JSON.stringify(value), expected: String(description) }) };
-    }
-    case 'minItems':
-    case 'minLength':
-      return { path, message: t(lang, 'schema.empty', { where }) };
-    case 'maxLength':
-      return { path, message: t(lang, 'schema.tooLong', { where, limit: Number(p['limit']) }) };
-    case 'minimum':
-    case 'maximum':
-    case 'exclusiveMinimum':
-    case 'exclusiveMaximum':
-      return {
-        path,
-        message: t(lang, 'schema.range', { where, value: JSON.stringify(value), comparison: String(p['comparison']), limit: Number(p['limit']) }),
-      };
-    default:
-      return { path, message: t(lang, 'schema.other', { where, detail: e.message ?? e.keyword }) };
-  }
-}

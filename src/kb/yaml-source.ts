@@ -1,4 +1,9 @@
-import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter } from 'yaml';
+
+// Loaded on first use: a process that starts from the build's snapshot never parses YAML.
+let yamlModule: typeof import('yaml') | undefined;
+const yaml = (): typeof import('yaml') => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
 /** A parsed YAML file that still knows where each value came from. */
 export interface YamlSource {
@@ -21,6 +26,7 @@ export interface YamlProblem extends Position {
 
 /** Parses YAML keeping positions; syntax errors and duplicate keys come back as problems, not exceptions. */
 export function parseYaml(file: string, text: string, lineOffset = 0): { source: YamlSource | null; problems: YamlProblem[] } {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const problems = doc.errors.map((e) => {
@@ -36,6 +42,7 @@ export function parseYaml(file: string, text: string, lineOffset = 0): { source:
  * A missing value points at its nearest existing parent.
  */
 export function positionOf(source: YamlSource, path: readonly (string | number)[], key?: string): Position {
+  const { isMap, isNode, isScalar } = yaml();
   let node: unknown = source.doc.contents;
   for (let i = path.length; i > 0; i--) {
     const found = source.doc.getIn(path.slice(0, i), true); // keepScalar so the node has a range

@@ -62,7 +62,8 @@ export class Recognizer {
       tokenize: (text) => tokenize(text),
       processTerm: (term) => (stopwords.has(term) ? null : term),
       searchOptions: {
-        fuzzy: (term) => (term.length >= 5 ? 0.25 : term.length >= 4 ? 0.2 : 0),
+        // Edit distance 2 from five letters: a swapped pair ("nciht") costs two edits in Levenshtein.
+        fuzzy: (term) => (term.length >= 5 ? 2 : term.length >= 4 ? 1 : 0),
         prefix: (term) => term.length >= 4,
         combineWith: 'OR',
       },

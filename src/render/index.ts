@@ -1,4 +1,5 @@
 /** Rendering of content pages and diagnoses: Markdown, sanitised HTML and terminal text. */
-export { renderHtml, renderTerminal } from './markdown.ts';
+export { renderHtml } from './html.ts';
+export { renderTerminal } from './terminal.ts';
 export { asCodeSpan, fillPlaceholders } from './placeholders.ts';
 export { renderResult, type ResultFormat } from './result.ts';

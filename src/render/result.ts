@@ -1,6 +1,5 @@
 import type { DiagnoseResult } from '../generated/schema-types.ts';
 import { type Lang, t } from '../i18n/index.ts';
-import { renderHtml, renderTerminal } from './markdown.ts';
 
 export type ResultFormat = 'text' | 'md' | 'html' | 'json';
 
@@ -46,16 +45,19 @@ export function resultToMarkdown(result: DiagnoseResult, options: { guidanceFor?
   return `${out.join('\n\n')}\n`;
 }
 
-/** Renders a diagnosis in one of the CLI's formats; json is exactly the result object. */
-export function renderResult(result: DiagnoseResult, format: ResultFormat): string {
+/**
+ * Renders a diagnosis in one of the CLI's formats; json is exactly the result object. The HTML and
+ * terminal renderers are imported on first use: they are the heaviest modules of a CLI start.
+ */
+export async function renderResult(result: DiagnoseResult, format: ResultFormat): Promise<string> {
   switch (format) {
     case 'json':
       return `${JSON.stringify(result, null, 2)}\n`;
     case 'md':
       return resultToMarkdown(result);
     case 'html':
-      return renderHtml(resultToMarkdown(result));
+      return (await import('./html.ts')).renderHtml(resultToMarkdown(result));
     case 'text':
-      return renderTerminal(resultToMarkdown(result));
+      return (await import('./terminal.ts')).renderTerminal(resultToMarkdown(result));
   }
 }

@@ -1,5 +1,4 @@
 import { Marked, type Tokens } from 'marked';
-import { markedTerminal } from 'marked-terminal';
 import sanitizeHtml from 'sanitize-html';
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -33,17 +32,3 @@ export function renderHtml(markdown: string): string {
   return sanitizeHtml(htmlMarked.parse(markdown, { async: false }), sanitizeOptions);
 }
 
-let terminalMarked: Marked | undefined;
-
-/** Markdown for a terminal: headings, lists and code styled; plain when colours are off. */
-export function renderTerminal(markdown: string, width = 88): string {
-  terminalMarked ??= new Marked(markedTerminal({ width, reflowText: true, tab: 2 }) as never, {
-    renderer: {
-      // marked-terminal prints inline formatting inside list items raw (upstream #371); parse it here.
-      text(token: Tokens.Text | Tokens.Escape) {
-        return 'tokens' in token && token.tokens ? this.parser.parseInline(token.tokens) : false;
-      },
-    },
-  });
-  return (terminalMarked.parse(markdown, { async: false }) as string).replace(/\n{3,}/g, '\n\n');
-}
