@@ -10,7 +10,7 @@ import { fillPlaceholders } from '../render/placeholders.ts';
 import { describeUnit, factLabel } from './describe.ts';
 import { factsOf } from './three-valued.ts';
 import { KbError } from './errors.ts';
-import { evaluateCause, type FactMap } from './evaluate.ts';
+import { type CompiledCause, evaluateCause, type FactMap } from './evaluate.ts';
 import type { CompiledKnowledgeBase } from './knowledge-base.ts';
 import { chooseQuestions, hypotheticalAnswers } from './questions.ts';
 import { rank } from './rank.ts';
@@ -22,7 +22,7 @@ interface MergedFacts {
   readonly warnings: Warning[];
 }
 
-/** Merges facts by trust: the message's signals < facts given by a person < facts observed by the probe. */
+/** Merges facts by trust: facts given by a person < facts read from the pasted message < facts observed by the probe. */
 function mergeFacts(kb: CompiledKnowledgeBase, request: DiagnoseRequest, extracted: { fact: string; raw: FactValue }[], lang: Lang): MergedFacts {
   const catalogue = kb.data.facts;
   const warnings: Warning[] = [];
@@ -62,16 +62,18 @@ function mergeFacts(kb: CompiledKnowledgeBase, request: DiagnoseRequest, extract
   };
   const given = accept('facts', request.facts as Record<string, unknown> | undefined);
   const observed = accept('observed', request.observed as Record<string, unknown> | undefined);
-  Object.assign(base, fromMessage);
-  for (const [name, value] of Object.entries(given)) {
-    if (Object.hasOwn(fromMessage, name) && JSON.stringify(fromMessage[name]) !== JSON.stringify(value)) {
-      warnings.push({ code: 'FACT_MESSAGE_DISAGREES', field: `facts.${name}`, message: t(lang, 'warn.factFromMessage', { fact: name, extracted: JSON.stringify(fromMessage[name]), given: JSON.stringify(value) }) });
+  // A pasted header or error code is a measurement; it beats a person's recollection, and a fresh probe beats both.
+  Object.assign(base, given);
+  for (const [name, value] of Object.entries(fromMessage)) {
+    if (Object.hasOwn(given, name) && JSON.stringify(given[name]) !== JSON.stringify(value)) {
+      warnings.push({ code: 'FACT_MESSAGE_DISAGREES', field: `facts.${name}`, message: t(lang, 'warn.factFromMessage', { fact: name, extracted: JSON.stringify(value), given: JSON.stringify(given[name]) }) });
     }
     base[name] = value;
   }
   for (const [name, value] of Object.entries(observed)) {
-    if (Object.hasOwn(given, name) && JSON.stringify(given[name]) !== JSON.stringify(value)) {
-      warnings.push({ code: 'FACT_CONFLICT', field: `facts.${name}`, message: t(lang, 'warn.factConflict', { fact: name, observed: JSON.stringify(value), given: JSON.stringify(given[name]) }) });
+    const before = Object.hasOwn(base, name) ? base[name] : undefined;
+    if (before !== undefined && JSON.stringify(before) !== JSON.stringify(value)) {
+      warnings.push({ code: 'FACT_CONFLICT', field: `observed.${name}`, message: t(lang, 'warn.factConflict', { fact: name, observed: JSON.stringify(value), given: JSON.stringify(before) }) });
     }
     base[name] = value;
   }
@@ -126,7 +128,8 @@ export async function diagnose(kb: CompiledKnowledgeBase, input: DiagnoseRequest
       return { cause, onSymptom, folded: await evaluateCause(cause, facts) };
     }),
   );
-  const ranked = rank(evaluated.map((e) => ({ id: e.cause.decl.id, prior: e.cause.decl.prior, layer: e.cause.decl.layer, folded: e.folded, onSymptom: e.onSymptom })));
+  const prior = (decl: CompiledCause['decl']) => (symptom && decl.priorBySymptom?.[symptom.id]) ?? decl.prior;
+  const ranked = rank(evaluated.map((e) => ({ id: e.cause.decl.id, prior: prior(e.cause.decl), layer: e.cause.decl.layer, folded: e.folded, onSymptom: e.onSymptom, outranks: e.cause.decl.outranks ?? [] })));
   const byId = new Map(evaluated.map((e) => [e.cause.decl.id, e]));
   // A cause outside the recognised symptom appears only when the facts confirm it; the rest would be noise.
   const shown = ranked.filter((r) => byId.get(r.id)!.onSymptom || r.status === 'confirmed');
@@ -145,7 +148,7 @@ export async function diagnose(kb: CompiledKnowledgeBase, input: DiagnoseRequest
       title: page?.title ?? r.id,
       summary: page?.summary ?? '',
       layer: e.cause.decl.layer,
-      reason: reasonFor(r, e, describeCtx, symptomTitle),
+      reason: reasonFor(r, e, describeCtx, symptomTitle, (id) => pageFor(kb, 'causes', kb.causes.get(id)?.decl.page ?? id, lang, warnings)?.title ?? id),
       explanation: { held: report(true), failed: report(false), unknown: report(undefined) },
       guidance: page ? fillPlaceholders(page.body.trim(), facts) : '',
     };
@@ -153,7 +156,7 @@ export async function diagnose(kb: CompiledKnowledgeBase, input: DiagnoseRequest
 
   const candidates = shown
     .filter((r) => r.status !== 'ruled-out')
-    .map((r) => ({ cause: byId.get(r.id)!.cause, onSymptom: byId.get(r.id)!.onSymptom, baseFacts: kb.baseFactsOf.get(r.id)! }));
+    .map((r) => ({ cause: byId.get(r.id)!.cause, prior: prior(byId.get(r.id)!.cause.decl), onSymptom: byId.get(r.id)!.onSymptom, baseFacts: kb.baseFactsOf.get(r.id)! }));
   const questions: DiagnoseResult['questions'] = chooseQuestions(candidates, base, kb.data.facts).map((q) => {
     const decl = kb.data.facts.get(q.fact)!;
     const options = decl.type === 'boolean'
@@ -192,8 +195,9 @@ function reasonFor(
   e: { folded: { decisive: readonly import('./three-valued.ts').Unit[]; units: readonly import('./three-valued.ts').Unit[] }; onSymptom: boolean },
   ctx: Parameters<typeof describeUnit>[1],
   symptomTitle: string | undefined,
+  titleOf: (causeId: string) => string,
 ): string {
-  const texts = (list: readonly import('./three-valued.ts').Unit[]) => list.map((u) => describeUnit(u, ctx).text).join('; ');
+  const texts = (list: readonly import('./three-valued.ts').Unit[]) => [...new Set(list.map((u) => describeUnit(u, ctx).text))].join('; ');
   const held = e.folded.units.filter((u) => u.state === true && u.evidence);
   const unknown = e.folded.decisive.filter((u) => u.state === undefined);
   const openFacts = [...new Set(unknown.flatMap((u) => factsOf(u.node)).filter((f) => !Object.hasOwn(ctx.facts, f)))]
@@ -217,5 +221,6 @@ function reasonFor(
   }
   if (!e.onSymptom && symptomTitle) reason += t(ctx.lang, 'reason.otherSymptom', { symptom: symptomTitle });
   if (r.hiddenBy) reason += t(ctx.lang, 'reason.earlierLayer', { layer: t(ctx.lang, `layer.${r.hiddenBy}`) });
+  else if (r.outrankedBy) reason += t(ctx.lang, 'reason.outranked', { cause: titleOf(r.outrankedBy) });
   return reason;
 }

@@ -6,6 +6,8 @@ import { entropy, rank, statusOf } from './rank.ts';
 /** A candidate cause as question selection sees it. */
 export interface Candidate {
   readonly cause: CompiledCause;
+  /** The cause's prior for the recognised symptom. */
+  readonly prior: number;
   readonly onSymptom: boolean;
   /** The base (non-derived) facts its conditions depend on, through derivations. */
   readonly baseFacts: ReadonlySet<string>;
@@ -43,10 +45,11 @@ export function chooseQuestions(
     return rank(
       candidates.map((c) => ({
         id: c.cause.decl.id,
-        prior: c.cause.decl.prior,
+        prior: c.prior,
         layer: c.cause.decl.layer,
         folded: evaluateCauseDirect(c.cause, all),
         onSymptom: c.onSymptom,
+        outranks: c.cause.decl.outranks ?? [],
       })),
     );
   };

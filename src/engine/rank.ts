@@ -14,6 +14,8 @@ export interface RankInput {
   readonly folded: Folded;
   /** Whether the cause belongs to the recognised symptom (true when no symptom was recognised). */
   readonly onSymptom: boolean;
+  /** Causes that rank after this one when it is confirmed. */
+  readonly outranks?: readonly string[];
 }
 
 export interface Ranked {
@@ -23,6 +25,8 @@ export interface Ranked {
   readonly score: number;
   /** Set when an earlier layer's confirmed failure pushed this cause down. */
   readonly hiddenBy: Layer | null;
+  /** Set when a confirmed cause that outranks this one pushed it down. */
+  readonly outrankedBy: string | null;
   readonly weight: number;
 }
 
@@ -44,17 +48,23 @@ export function rank(inputs: readonly RankInput[]): Ranked[] {
   const statuses = inputs.map((c) => statusOf(c.folded));
   const confirmedLayers = inputs.filter((_, i) => statuses[i] === 'confirmed').map((c) => layerOrder.indexOf(c.layer));
   const earliest = confirmedLayers.length > 0 ? Math.min(...confirmedLayers) : Number.POSITIVE_INFINITY;
+  const outrankedBy = new Map<string, string>();
+  inputs.forEach((c, i) => {
+    if (statuses[i] === 'confirmed') for (const o of c.outranks ?? []) if (!outrankedBy.has(o)) outrankedBy.set(o, c.id);
+  });
   const drafts = inputs.map((c, i) => {
     const status = statuses[i]!;
     const held = c.folded.units.filter((u) => u.evidence && u.state === true).length;
     const evidence = status === 'confirmed' ? weights.confirmed : status === 'ruled-out' ? 0 : 1 + weights.perHeld * held;
     const later = layerOrder.indexOf(c.layer) > earliest;
-    const weight = c.prior * evidence * (c.onSymptom ? 1 : weights.offSymptom) * (later ? weights.laterLayer : 1);
-    return { id: c.id, status, weight, hiddenBy: later && status !== 'ruled-out' ? layerOrder[earliest]! : null, layer: layerOrder.indexOf(c.layer) };
+    const outranked = outrankedBy.get(c.id) ?? null;
+    const weight = c.prior * evidence * (c.onSymptom ? 1 : weights.offSymptom) * (later || outranked ? weights.laterLayer : 1);
+    const shown = status !== 'ruled-out';
+    return { id: c.id, status, weight, hiddenBy: later && shown ? layerOrder[earliest]! : null, outrankedBy: outranked && shown ? outranked : null, layer: layerOrder.indexOf(c.layer) };
   });
   const total = drafts.reduce((sum, d) => sum + d.weight, 0);
   return drafts
-    .map((d) => ({ id: d.id, status: d.status, weight: d.weight, hiddenBy: d.hiddenBy, score: total > 0 ? round(d.weight / total) : 0, layer: d.layer }))
+    .map((d) => ({ id: d.id, status: d.status, weight: d.weight, hiddenBy: d.hiddenBy, outrankedBy: d.outrankedBy, score: total > 0 ? round(d.weight / total) : 0, layer: d.layer }))
     .sort((a, b) => {
       const ruledA = a.status === 'ruled-out' ? 1 : 0;
       const ruledB = b.status === 'ruled-out' ? 1 : 0;

@@ -5,6 +5,8 @@ export interface LeafCondition {
   readonly fact: string;
   readonly operator: string;
   readonly value: unknown;
+  /** The value to assume when the fact is not known; assumed values are never evidence. */
+  readonly ifUnknown?: boolean;
 }
 
 export type ConditionNode =
@@ -19,7 +21,10 @@ export interface Unit {
   readonly path: string;
   readonly node: LeafCondition | { readonly not: ConditionNode };
   readonly state: Tri;
-  /** False for `not` units: a counter-indication being absent is no evidence for a cause. */
+  /**
+   * Whether a true state speaks for the cause: not for `not` units (a counter-indication being absent
+   * is no evidence), not for assumed values, and not inside a part of the condition that failed.
+   */
   readonly evidence: boolean;
 }
 
@@ -45,7 +50,9 @@ export function isLeaf(node: ConditionNode): node is LeafCondition {
  */
 export function fold(node: ConditionNode, leaf: (path: string, node: LeafCondition) => Tri, path = 'conditions'): Folded {
   if (isLeaf(node)) {
-    const unit: Unit = { path, node, state: leaf(path, node), evidence: true };
+    const observed = leaf(path, node);
+    const assumed = observed === undefined && node.ifUnknown !== undefined;
+    const unit: Unit = { path, node, state: assumed ? node.ifUnknown : observed, evidence: !assumed };
     return { value: unit.state, units: [unit], decisive: [unit] };
   }
   if ('not' in node) {
@@ -59,7 +66,10 @@ export function fold(node: ConditionNode, leaf: (path: string, node: LeafConditi
   const value = (op === 'all' ? and : or)(children.map((c) => c.value));
   const pick = (v: Tri) => children.filter((c) => c.value === v).flatMap((c) => c.decisive);
   const decisive = value === undefined ? pick(undefined) : op === 'all' ? (value ? children.flatMap((c) => c.decisive) : pick(false)) : value ? pick(true) : children.flatMap((c) => c.decisive);
-  return { value, units: children.flatMap((c) => c.units), decisive };
+  // Evidence inside a failed `all` explains nothing about this cause (another part ruled it out).
+  const all = children.flatMap((c) => c.units);
+  const units = value === false ? all.map((u) => ({ ...u, evidence: false })) : all;
+  return { value, units, decisive };
 }
 
 /** Every fact a condition reads, including facts compared by reference (`value: {fact: x}`). */

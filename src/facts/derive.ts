@@ -66,6 +66,8 @@ const functions: Record<Derivation['fn'], DeriveFn> = {
   },
   usernameFormat: ([username]) => (typeof username === 'string' ? usernameFormat(username) : undefined),
   equals: ([value], d) => (value === undefined ? undefined : JSON.stringify(value) === JSON.stringify(d.value)),
+  // True once the input is known; never false (not knowing is not evidence of absence).
+  isKnown: ([value]) => (value === undefined ? undefined : true),
 };
 
 /** How many inputs each function reads and which parameters it needs (checked by lint). */
@@ -81,11 +83,13 @@ export const derivationArity: Readonly<Record<string, { inputs: number; params: 
   certMatchesHost: { inputs: 3, params: [] },
   usernameFormat: { inputs: 1, params: [] },
   equals: { inputs: 1, params: ['value'] },
+  isKnown: { inputs: 1, params: [] },
 };
 
 /**
  * Computes the derived facts of the catalogue from `facts`, in declaration order so a derived fact
- * may read one declared before it. Several derivations: the first that gives a known value wins.
+ * may read one declared before it. Several derivations: the first that gives a known value wins
+ * (one with `onlyWhen` counts only when its result is that value).
  */
 export function deriveFacts(catalogue: Iterable<FactDeclaration>, facts: FactMap): Record<string, FactValue> {
   const all: Record<string, FactValue> = { ...facts };
@@ -95,7 +99,7 @@ export function deriveFacts(catalogue: Iterable<FactDeclaration>, facts: FactMap
     const list = Array.isArray(decl.derive) ? decl.derive : [decl.derive];
     for (const d of list) {
       const value = functions[d.fn](d.from.map((f) => (Object.hasOwn(all, f) ? all[f] : undefined)), d);
-      if (value !== undefined) {
+      if (value !== undefined && (d.onlyWhen === undefined || value === d.onlyWhen)) {
         all[decl.id] = value;
         derived[decl.id] = value;
         break;

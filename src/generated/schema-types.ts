@@ -91,6 +91,16 @@ export interface CausesFile {
       prior: number;
       page?: Id1;
       conditions: Condition;
+      /**
+       * How common the cause is among the cases of one symptom, overriding `prior` for that symptom.
+       */
+      priorBySymptom?: {
+        [k: string]: number;
+      };
+      /**
+       * Causes that rank after this one when this one is confirmed, because fixing them cannot help while it holds (e.g. a mailbox in Exchange Online makes a wrong EWS URL moot).
+       */
+      outranks?: Id[];
     },
     ...{
       id: Id;
@@ -107,6 +117,16 @@ export interface CausesFile {
       prior: number;
       page?: Id1;
       conditions: Condition;
+      /**
+       * How common the cause is among the cases of one symptom, overriding `prior` for that symptom.
+       */
+      priorBySymptom?: {
+        [k: string]: number;
+      };
+      /**
+       * Causes that rank after this one when this one is confirmed, because fixing them cannot help while it holds (e.g. a mailbox in Exchange Online makes a wrong EWS URL moot).
+       */
+      outranks?: Id[];
     }[]
   ];
 }
@@ -140,6 +160,10 @@ export interface Condition {
     | {
         fact: FactId;
       };
+  /**
+   * For a leaf: the value to assume when its fact is not known (default: unknown). Use it for counter-evidence that only counts when someone observed it, e.g. { fact: certTrusted, operator: notEqual, value: true, ifUnknown: true }. An assumed value is never counted as evidence.
+   */
+  ifUnknown?: boolean;
 }
 /**
  * What is known about a failed connection: the pasted message, a symptom id, facts, and the language of the answer.
@@ -350,7 +374,8 @@ export interface Derivation {
     | 'versionInRange'
     | 'certMatchesHost'
     | 'usernameFormat'
-    | 'equals';
+    | 'equals'
+    | 'isKnown';
   /**
    * The facts it reads, in the order the function expects.
    *
@@ -374,6 +399,10 @@ export interface Derivation {
    */
   below?: string;
   value?: FactValue1;
+  /**
+   * Use this derivation's result only when it equals this value; otherwise try the next derivation.
+   */
+  onlyWhen?: boolean;
 }
 export interface FrontMatter {
   /**

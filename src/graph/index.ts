@@ -16,7 +16,7 @@ export function buildFlows(kb: CompiledKnowledgeBase, lang: Lang, symptom?: stri
   const symptoms = kb.data.symptoms.filter((s) => !symptom || s.id === symptom);
   return symptoms.map((s) => {
     const causes = kb.bySymptom.get(s.id) ?? [];
-    const candidates = causes.map((c) => ({ cause: c, onSymptom: true, baseFacts: kb.baseFactsOf.get(c.decl.id)! }));
+    const candidates = causes.map((c) => ({ cause: c, prior: c.decl.priorBySymptom?.[s.id] ?? c.decl.prior, onSymptom: true, baseFacts: kb.baseFactsOf.get(c.decl.id)! }));
     const order: string[] = [];
     for (let i = 0; i < 12; i++) {
       const next = chooseQuestions(candidates, {}, kb.data.facts, 1, new Set(order))[0];
@@ -26,7 +26,7 @@ export function buildFlows(kb: CompiledKnowledgeBase, lang: Lang, symptom?: stri
     return {
       symptom: s.id,
       title: s.title[lang],
-      causes: causes.map((c) => ({ id: c.decl.id, layer: c.decl.layer, prior: c.decl.prior, facts: [...kb.baseFactsOf.get(c.decl.id)!].sort() })),
+      causes: causes.map((c) => ({ id: c.decl.id, layer: c.decl.layer, prior: c.decl.priorBySymptom?.[s.id] ?? c.decl.prior, facts: [...kb.baseFactsOf.get(c.decl.id)!].sort() })),
       questionOrder: order,
     };
   });

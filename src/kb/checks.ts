@@ -180,6 +180,12 @@ function checkCauses(ctx: Ctx, src: YamlSource, seen: Set<string>): void {
     const path: Path = ['causes', i];
     duplicate(ctx, seen, c.id, src, path, 'cause');
     c.symptoms.forEach((s, j) => checkSymptomRef(ctx, src, [...path, 'symptoms', j], s));
+    (c.outranks ?? []).forEach((id, j) => {
+      if (!ctx.data.causes.some((other) => other.id === id)) report(ctx, 'KB_UNKNOWN_CAUSE', src, [...path, 'outranks', j], t(ctx.lang, 'lint.unknownCause', { id }));
+    });
+    for (const s of Object.keys(c.priorBySymptom ?? {})) {
+      if (!c.symptoms.includes(s)) report(ctx, 'KB_UNKNOWN_SYMPTOM', src, [...path, 'priorBySymptom'], t(ctx.lang, 'lint.priorSymptom', { id: s }), 'error', s);
+    }
     checkPagePresence(ctx, src, path, 'causes', c.page ?? c.id);
     checkCondition(ctx, src, [...path, 'conditions'], c.conditions as Record<string, unknown>);
   });
@@ -187,7 +193,7 @@ function checkCauses(ctx: Ctx, src: YamlSource, seen: Set<string>): void {
 
 function checkCondition(ctx: Ctx, src: YamlSource, path: Path, cond: Record<string, unknown>): void {
   const kinds = ['all', 'any', 'not', 'fact'].filter((k) => cond[k] !== undefined);
-  if (kinds.length !== 1 || (kinds[0] === 'fact' && (cond['operator'] === undefined || !('value' in cond))) || (kinds[0] !== 'fact' && (cond['operator'] !== undefined || 'value' in cond))) {
+  if (kinds.length !== 1 || (kinds[0] === 'fact' && (cond['operator'] === undefined || !('value' in cond))) || (kinds[0] !== 'fact' && (cond['operator'] !== undefined || 'value' in cond || 'ifUnknown' in cond))) {
     report(ctx, 'KB_CONDITION_SHAPE', src, path, t(ctx.lang, 'lint.conditionShape'));
     return;
   }

@@ -13,6 +13,7 @@ export type DiagnosticCode =
   | 'KB_CONDITION_SHAPE'
   | 'KB_DERIVATION'
   | 'KB_UNKNOWN_SYMPTOM'
+  | 'KB_UNKNOWN_CAUSE'
   | 'KB_UNUSED_SYMPTOM'
   | 'KB_MISSING_PAGE'
   | 'KB_ORPHAN_PAGE'

@@ -94,10 +94,13 @@ export class Recognizer {
         match = { symptom: contained.symptom, matchedBy: contained.kind, score: contained.kind === 'exact' ? 0.9 : 0.85, matchedText: contained.text };
       }
     }
-    const ranked = words.length > 0 ? this.#fuzzy(words.slice(0, 300).join(' ')) : [];
+    // Host names, URLs and addresses say nothing about which message it is ("mail.example.com" is not "mail").
+    const prose = tokenize(text.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+|\S+@\S+|\b[\w-]+(\.[\w-]+){2,}\b/gi, ' ')).filter((w) => !stopwords.has(w));
+    const ranked = prose.length > 0 ? this.#fuzzy(prose.slice(0, 300).join(' ')) : [];
     if (!match) {
       const best = ranked[0];
-      if (best && best.coverage >= 0.66) {
+      // Short messages must match every word; longer ones three in four.
+      if (best && best.coverage >= (best.doc.tokens.length <= 3 ? 1 : 0.75)) {
         match = { symptom: best.doc.symptom, matchedBy: 'fuzzy', score: round(0.8 * best.coverage), matchedText: best.doc.text };
       }
     }

@@ -26,7 +26,7 @@ function nodeValues(node: ConditionNode, facts: Record<string, never>, path: str
   if (isLeaf(node)) {
     const ref = node.value as { fact?: string } | null;
     const refFact = ref && typeof ref === 'object' && !Array.isArray(ref) ? ref.fact : undefined;
-    value = Object.hasOwn(facts, node.fact) && (refFact === undefined || Object.hasOwn(facts, refFact)) ? evaluateLeaf(node, facts) : undefined;
+    value = Object.hasOwn(facts, node.fact) && (refFact === undefined || Object.hasOwn(facts, refFact)) ? evaluateLeaf(node, facts) : node.ifUnknown;
   } else if ('not' in node) {
     value = not(nodeValues(node.not, facts, `${path}/not`, out));
   } else {

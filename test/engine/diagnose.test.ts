@@ -113,7 +113,7 @@ describe('ranking', () => {
   it('finds causes from facts alone, with no message', async () => {
     const r = await run({ facts: { ewsErrorCode: 'ErrorSendAsDenied' } });
     expect(r.symptom).toBeNull();
-    expect(r.causes[0]).toMatchObject({ id: 'send-as-permission-missing', status: 'likely' });
+    expect(r.causes[0]).toMatchObject({ id: 'send-as-permission-missing', status: 'confirmed' });
   });
   it('says honestly when nothing is recognised, with suggestions', async () => {
     const r = await run({ message: 'Nicht autorisierd beim Verbinden', lang: 'de' });

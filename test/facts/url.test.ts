@@ -53,7 +53,10 @@ describe('the form of the user name', () => {
 describe('Exchange Online from platform, build or host', () => {
   it.each([
     [{ platform: 'exchange-online' }, true],
-    [{ platform: 'on-premises', url: 'https://outlook.office365.com/EWS/Exchange.asmx' }, false],
+    // The Microsoft 365 host outweighs the user's answer; a measured build outweighs both.
+    [{ platform: 'on-premises', url: 'https://outlook.office365.com/EWS/Exchange.asmx' }, true],
+    [{ platform: 'exchange-online', url: 'https://mail.example.com/EWS/Exchange.asmx' }, true],
+    [{ url: 'https://outlook.office365.com/EWS/Exchange.asmx', serverVersion: '15.2.1118.7' }, false],
     [{ url: 'https://outlook.office365.com/EWS/Exchange.asmx' }, true],
     [{ url: 'https://mail.example.com/EWS/Exchange.asmx' }, false],
     [{ serverVersion: '15.20.8699.20' }, true],
