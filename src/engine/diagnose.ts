@@ -13,7 +13,7 @@ import { KbError } from './errors.ts';
 import { type CompiledCause, evaluateCause, type FactMap } from './evaluate.ts';
 import type { CompiledKnowledgeBase } from './knowledge-base.ts';
 import { chooseQuestions, hypotheticalAnswers } from './questions.ts';
-import { rank } from './rank.ts';
+import { rank, verdictOf } from './rank.ts';
 
 type Warning = DiagnoseResult['warnings'][number];
 
@@ -129,7 +129,7 @@ export async function diagnose(kb: CompiledKnowledgeBase, input: DiagnoseRequest
     }),
   );
   const prior = (decl: CompiledCause['decl']) => (symptom && decl.priorBySymptom?.[symptom.id]) ?? decl.prior;
-  const ranked = rank(evaluated.map((e) => ({ id: e.cause.decl.id, prior: prior(e.cause.decl), layer: e.cause.decl.layer, folded: e.folded, onSymptom: e.onSymptom, outranks: e.cause.decl.outranks ?? [] })));
+  const ranked = rank(evaluated.map((e) => ({ id: e.cause.decl.id, prior: prior(e.cause.decl), layer: e.cause.decl.layer, verdict: verdictOf(e.folded), onSymptom: e.onSymptom, outranks: e.cause.decl.outranks ?? [] })));
   const byId = new Map(evaluated.map((e) => [e.cause.decl.id, e]));
   // A cause outside the recognised symptom appears only when the facts confirm it; the rest would be noise.
   const shown = ranked.filter((r) => byId.get(r.id)!.onSymptom || r.status === 'confirmed');

@@ -2,7 +2,7 @@ import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-
 import type { FactValue } from '../generated/schema-types.ts';
 import { allOperators, customOperators } from '../facts/operators.ts';
 import type { CauseDeclaration } from '../kb/model.ts';
-import { type ConditionNode, type Folded, fold, isLeaf, type LeafCondition, type Tri } from './three-valued.ts';
+import { type ConditionNode, type Folded, fold, isLeaf, type LeafCondition, type Tri, type Verdict, verdict } from './three-valued.ts';
 
 export type FactMap = Readonly<Record<string, FactValue>>;
 
@@ -69,6 +69,11 @@ export async function evaluateCause(cause: CompiledCause, facts: FactMap): Promi
 /** The same evaluation without the engine, for hypothetical answers when choosing the next question. */
 export function evaluateCauseDirect(cause: CompiledCause, facts: FactMap): Folded {
   return fold(cause.conditions, (_path, leaf) => (known(facts, leaf) ? evaluateLeaf(leaf, facts) : undefined));
+}
+
+/** Only the verdict (value and evidence count), without the explanation: the fast path. */
+export function verdictDirect(cause: CompiledCause, facts: FactMap): Verdict {
+  return verdict(cause.conditions, (leaf) => (known(facts, leaf) ? evaluateLeaf(leaf, facts) : undefined));
 }
 
 export function evaluateLeaf(leaf: LeafCondition, facts: FactMap): Tri {

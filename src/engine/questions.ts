@@ -1,6 +1,6 @@
-import { deriveFacts } from '../facts/derive.ts';
+import { deriveFacts, withFact } from '../facts/derive.ts';
 import type { FactDeclaration, FactValue } from '../generated/schema-types.ts';
-import { type CompiledCause, evaluateCauseDirect, type FactMap } from './evaluate.ts';
+import { type CompiledCause, type FactMap, verdictDirect } from './evaluate.ts';
 import { entropy, rank, statusOf } from './rank.ts';
 
 /** A candidate cause as question selection sees it. */
@@ -40,20 +40,19 @@ export function chooseQuestions(
   limit = 3,
   exclude: ReadonlySet<string> = new Set(),
 ): QuestionChoice[] {
-  const score = (facts: FactMap) => {
-    const all = { ...facts, ...deriveFacts(catalogue.values(), facts) };
-    return rank(
+  const score = (all: FactMap) =>
+    rank(
       candidates.map((c) => ({
         id: c.cause.decl.id,
         prior: c.prior,
         layer: c.cause.decl.layer,
-        folded: evaluateCauseDirect(c.cause, all),
+        verdict: verdictDirect(c.cause, all),
         onSymptom: c.onSymptom,
         outranks: c.cause.decl.outranks ?? [],
       })),
     );
-  };
-  const now = score(baseFacts);
+  const baseAll = { ...baseFacts, ...deriveFacts(catalogue.values(), baseFacts) };
+  const now = score(baseAll);
   const alive = new Set(now.filter((r) => r.status !== 'ruled-out').map((r) => r.id));
   if (alive.size === 0) return [];
   const p = new Map(now.map((r) => [r.id, r.weight]));
@@ -71,7 +70,7 @@ export function chooseQuestions(
     const decl = catalogue.get(fact)!;
     const answers = hypotheticalAnswers(decl);
     if (answers.length < 2) continue;
-    const outcomes = answers.map((a) => score({ ...baseFacts, [fact]: a }));
+    const outcomes = answers.map((a) => score(withFact(catalogue, baseAll, fact, a)));
     // How many answers each cause survives: its belief spreads evenly over them.
     const compatible = new Map<string, number>();
     for (const o of outcomes) for (const r of o) if (r.status !== 'ruled-out') compatible.set(r.id, (compatible.get(r.id) ?? 0) + 1);

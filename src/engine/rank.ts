@@ -1,5 +1,5 @@
 import type { Layer } from '../generated/schema-types.ts';
-import type { Folded } from './three-valued.ts';
+import type { Folded, Verdict } from './three-valued.ts';
 
 export type CauseStatus = 'confirmed' | 'likely' | 'possible' | 'ruled-out';
 
@@ -11,7 +11,7 @@ export interface RankInput {
   readonly id: string;
   readonly prior: number;
   readonly layer: Layer;
-  readonly folded: Folded;
+  readonly verdict: Verdict;
   /** Whether the cause belongs to the recognised symptom (true when no symptom was recognised). */
   readonly onSymptom: boolean;
   /** Causes that rank after this one when it is confirmed. */
@@ -33,10 +33,15 @@ export interface Ranked {
 /** Evidence weights: how much a confirmed cause or each piece of held evidence counts against the prior. */
 export const weights = { confirmed: 50, perHeld: 3, offSymptom: 0.5, laterLayer: 0.05 } as const;
 
-export function statusOf(folded: Folded): CauseStatus {
-  if (folded.value === true) return 'confirmed';
-  if (folded.value === false) return 'ruled-out';
-  return folded.units.some((u) => u.evidence && u.state === true) ? 'likely' : 'possible';
+export function statusOf(v: Verdict): CauseStatus {
+  if (v.value === true) return 'confirmed';
+  if (v.value === false) return 'ruled-out';
+  return v.held > 0 ? 'likely' : 'possible';
+}
+
+/** The verdict of a full fold: its value and the live evidence that held. */
+export function verdictOf(folded: Folded): Verdict {
+  return { value: folded.value, held: folded.units.filter((u) => u.evidence && u.state === true).length };
 }
 
 /**
@@ -45,7 +50,7 @@ export function statusOf(folded: Folded): CauseStatus {
  * of the causes still in the running to sum to 1, and sorts best first with ruled-out causes last.
  */
 export function rank(inputs: readonly RankInput[]): Ranked[] {
-  const statuses = inputs.map((c) => statusOf(c.folded));
+  const statuses = inputs.map((c) => statusOf(c.verdict));
   const confirmedLayers = inputs.filter((_, i) => statuses[i] === 'confirmed').map((c) => layerOrder.indexOf(c.layer));
   const earliest = confirmedLayers.length > 0 ? Math.min(...confirmedLayers) : Number.POSITIVE_INFINITY;
   const outrankedBy = new Map<string, string>();
@@ -54,7 +59,7 @@ export function rank(inputs: readonly RankInput[]): Ranked[] {
   });
   const drafts = inputs.map((c, i) => {
     const status = statuses[i]!;
-    const held = c.folded.units.filter((u) => u.evidence && u.state === true).length;
+    const held = c.verdict.held;
     const evidence = status === 'confirmed' ? weights.confirmed : status === 'ruled-out' ? 0 : 1 + weights.perHeld * held;
     const later = layerOrder.indexOf(c.layer) > earliest;
     const outranked = outrankedBy.get(c.id) ?? null;

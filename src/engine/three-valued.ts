@@ -81,3 +81,35 @@ export function factsOf(node: ConditionNode): string[] {
   if ('not' in node) return factsOf(node.not);
   return ('all' in node ? node.all : node.any).flatMap(factsOf);
 }
+
+/** Value and count of live evidence, as `fold` would give them, without collecting units (hot path). */
+export interface Verdict {
+  readonly value: Tri;
+  /** Leaves that held, count as evidence and are not inside a failed part. */
+  readonly held: number;
+}
+
+/**
+ * The same three-valued fold as `fold`, reduced to what ranking needs. Used when simulating answers
+ * for the next question, where it runs thousands of times per diagnosis.
+ */
+export function verdict(node: ConditionNode, leaf: (node: LeafCondition) => Tri): Verdict {
+  if (isLeaf(node)) {
+    const observed = leaf(node);
+    if (observed === undefined && node.ifUnknown !== undefined) return { value: node.ifUnknown, held: 0 };
+    return { value: observed, held: observed === true ? 1 : 0 };
+  }
+  if ('not' in node) return { value: not(verdict(node.not, leaf).value), held: 0 };
+  const isAll = 'all' in node;
+  let sawUnknown = false;
+  let decided = false;
+  let held = 0;
+  for (const child of isAll ? node.all : node.any) {
+    const v = verdict(child, leaf);
+    held += v.held;
+    if (v.value === undefined) sawUnknown = true;
+    else if (v.value === !isAll) decided = true;
+  }
+  const value: Tri = decided ? !isAll : sawUnknown ? undefined : isAll;
+  return { value, held: value === false ? 0 : held };
+}

@@ -95,16 +95,58 @@ export function deriveFacts(catalogue: Iterable<FactDeclaration>, facts: FactMap
   const all: Record<string, FactValue> = { ...facts };
   const derived: Record<string, FactValue> = {};
   for (const decl of catalogue) {
-    if (decl.source !== 'derived' || !decl.derive) continue;
-    const list = Array.isArray(decl.derive) ? decl.derive : [decl.derive];
-    for (const d of list) {
-      const value = functions[d.fn](d.from.map((f) => (Object.hasOwn(all, f) ? all[f] : undefined)), d);
-      if (value !== undefined && (d.onlyWhen === undefined || value === d.onlyWhen)) {
-        all[decl.id] = value;
-        derived[decl.id] = value;
-        break;
-      }
+    const value = deriveOne(decl, all);
+    if (value !== undefined) {
+      all[decl.id] = value;
+      derived[decl.id] = value;
     }
   }
   return derived;
+}
+
+/** One derived fact from the facts so far; undefined when it cannot be known (or is not derived). */
+export function deriveOne(decl: FactDeclaration, all: FactMap): Known {
+  if (decl.source !== 'derived' || !decl.derive) return undefined;
+  for (const d of Array.isArray(decl.derive) ? decl.derive : [decl.derive]) {
+    const value = functions[d.fn](d.from.map((f) => (Object.hasOwn(all, f) ? all[f] : undefined)), d);
+    if (value !== undefined && (d.onlyWhen === undefined || value === d.onlyWhen)) return value;
+  }
+  return undefined;
+}
+
+const dependentsCache = new WeakMap<ReadonlyMap<string, FactDeclaration>, Map<string, FactDeclaration[]>>();
+
+/** The derived facts that read `fact`, directly or through other derived facts, in declaration order. */
+export function derivedDependents(catalogue: ReadonlyMap<string, FactDeclaration>, fact: string): readonly FactDeclaration[] {
+  let byFact = dependentsCache.get(catalogue);
+  if (!byFact) {
+    byFact = new Map();
+    dependentsCache.set(catalogue, byFact);
+  }
+  let list = byFact.get(fact);
+  if (!list) {
+    const reached = new Set([fact]);
+    list = [];
+    for (const decl of catalogue.values()) {
+      if (!decl.derive) continue;
+      const inputs = (Array.isArray(decl.derive) ? decl.derive : [decl.derive]).flatMap((d) => d.from);
+      if (inputs.some((i) => reached.has(i))) {
+        reached.add(decl.id);
+        list.push(decl);
+      }
+    }
+    byFact.set(fact, list);
+  }
+  return list;
+}
+
+/** All facts (given and derived) after setting one fact, recomputing only what depends on it. */
+export function withFact(catalogue: ReadonlyMap<string, FactDeclaration>, all: FactMap, fact: string, value: FactValue): Record<string, FactValue> {
+  const next: Record<string, FactValue> = { ...all, [fact]: value };
+  for (const decl of derivedDependents(catalogue, fact)) {
+    const v = deriveOne(decl, next);
+    if (v === undefined) delete next[decl.id];
+    else next[decl.id] = v;
+  }
+  return next;
 }

@@ -8,6 +8,18 @@ export type Version = readonly [number, number, number, number];
  */
 export function parseVersion(text: unknown): Version | null {
   if (typeof text !== 'string' || text.length > 100) return null;
+  // Conditions compare the same few builds over and over while questions are simulated.
+  const cached = cache.get(text);
+  if (cached !== undefined) return cached;
+  const parsed = parse(text);
+  if (cache.size > 1000) cache.clear();
+  cache.set(text, parsed);
+  return parsed;
+}
+
+const cache = new Map<string, Version | null>();
+
+function parse(text: string): Version | null {
   const s = text.trim();
   const admin = /^Version\s+(\d{1,5})\.(\d{1,5})\s*\(Build\s+(\d{1,6})\.(\d{1,6})\)$/i.exec(s);
   const parts = admin ? admin.slice(1) : /^\d{1,5}(\.\d{1,6}){1,3}$/.test(s) ? s.split('.') : null;
