@@ -43,6 +43,9 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'md', 'html', 'json']).default('text'))
     .option('-i, --input <file>', 'read the JSON request from a file, or - for standard input')
     .option('--interactive', 'ask the next questions in the terminal until a cause is confirmed')
+    .option('--probe <url>', 'probe this Exchange URL first and diagnose with what it observes (email and username come from --fact)')
+    .option('--password-stdin', 'with --probe: read the password from standard input (or set KB_PROBE_PASSWORD)')
+    .addOption(new Option('--password <password>').hideHelp())
     .addOption(kbOption())
     .action(async (message: string[], opts) => (await import('./diagnose.ts')).runDiagnose(message, opts));
 
@@ -65,6 +68,24 @@ export function buildProgram(): Command {
     .addOption(langOption())
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (dir: string | undefined, opts) => (await import('./test.ts')).runTest(dir, opts));
+
+  program
+    .command('graph')
+    .description('draw the decision flow: symptoms, their causes, the facts each needs, the question order')
+    .option('--symptom <id>', 'only this symptom')
+    .addOption(new Option('--format <format>', 'diagram language').choices(['mermaid', 'dot']).default('mermaid'))
+    .addOption(langOption())
+    .addOption(kbOption())
+    .action(async (opts) => (await import('./graph.ts')).runGraph(opts));
+
+  program
+    .command('preview')
+    .description('render a content page in the terminal, or to a standalone HTML file')
+    .argument('<id>', 'symptom or cause id')
+    .addOption(langOption())
+    .option('--html <file>', 'write a standalone HTML file instead')
+    .addOption(kbOption())
+    .action(async (id: string, opts) => (await import('./graph.ts')).runPreview(id, opts));
 
   program
     .command('search')
@@ -97,6 +118,43 @@ export function buildProgram(): Command {
     .description('serve the knowledge base as an MCP tool server on stdin/stdout (for chatbots); logs go to stderr')
     .addOption(kbOption())
     .action(async (opts) => (await import('./mcp.ts')).runMcp(opts));
+
+  program
+    .command('serve')
+    .description('serve the HTTP API (/v1/...) and the web page for support agents; every option also reads a KB_* variable')
+    .option('-p, --port <port>', 'port to listen on, 0 for any free one (env KB_PORT or PORT; default 3000)')
+    .option('--host <host>', 'address to listen on; 0.0.0.0 for all interfaces (env KB_HOST; default 127.0.0.1)')
+    .addOption(new Option('--kb <dir>', 'knowledge base folder (env KB_DIR; default: the bundled one)'))
+    .option('--watch', 'reload rules and content when they change; a broken edit keeps the last good one serving (env KB_WATCH)')
+    .option('--body-limit <bytes>', 'largest request body, e.g. 100kb (env KB_BODY_LIMIT; default 100kb)')
+    .option('--max-message <chars>', 'longest message in characters (env KB_MAX_MESSAGE; default 20000)')
+    .option('--timeout <ms>', 'time a diagnosis may take before 503 TIMEOUT (env KB_TIMEOUT_MS; default 10000)')
+    .option('--request-timeout <ms>', 'time a client has to send its whole request (env KB_REQUEST_TIMEOUT_MS; default 30000)')
+    .option('--rate-limit <n>', 'requests per client and window, 0 for none (env KB_RATE_LIMIT; default 300)')
+    .option('--rate-window <ms>', 'the rate limit window (env KB_RATE_WINDOW_MS; default 60000)')
+    .option('--cors-origin <origin>', 'allow browser calls from this origin (repeatable; * for any; env KB_CORS_ORIGINS, comma-separated; default: CORS off)', collect, [])
+    .option('--trust-proxy', 'take the client address from X-Forwarded-For (env KB_TRUST_PROXY)')
+    .addOption(new Option('--log-level <level>', 'log level (env KB_LOG_LEVEL)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+    .option('--cache-size <n>', 'diagnoses kept for repeated identical requests, 0 = off (env KB_CACHE_SIZE, default 1000)')
+    .action(async (opts) => {
+      await (await import('./serve.ts')).runServe(opts);
+    });
+
+  program
+    .command('probe')
+    .description('observe an Exchange URL live (DNS, TCP, TLS certificate, HTTP answer, EWS sign-in) and print the facts for kb diagnose')
+    .argument('<url>', 'the Exchange URL, e.g. https://mail.example.com/EWS/Exchange.asmx')
+    .option('--email <address>', 'the mailbox address (the EWS call opens its inbox)')
+    .option('--username <name>', 'the sign-in name: DOMAIN\\user, a UPN or a plain name (default: the e-mail address)')
+    .option('--password-stdin', 'read the password from standard input (or set KB_PROBE_PASSWORD); it is never an argument')
+    .addOption(new Option('--password <password>').hideHelp())
+    .option('--send-test <address>', 'also send one test message from --email to this address')
+    .option('--ca <file>', 'PEM file with extra trusted root certificates (a corporate CA)')
+    .option('--timeout <seconds>', 'time limit of each step (default 10)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (url: string, opts) => {
+      await (await import('./probe.ts')).runProbe(url, opts);
+    });
 
   return program;
 }

@@ -1,0 +1,147 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { checkRequest } from '../engine/diagnose.ts';
+import { KbError, type KbErrorCode } from '../engine/errors.ts';
+
+/** Stable codes of the HTTP API's errors: the library's codes plus the ones only HTTP has. */
+export type ApiErrorCode =
+  | KbErrorCode
+  | 'MESSAGE_TOO_LONG'
+  | 'BAD_JSON'
+  | 'BAD_ENCODING'
+  | 'BODY_TOO_DEEP'
+  | 'FORBIDDEN_KEY'
+  | 'BODY_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'BAD_REQUEST'
+  | 'RATE_LIMITED'
+  | 'TIMEOUT'
+  | 'ROUTE_NOT_FOUND'
+  | 'INTERNAL';
+
+/** Every code with its HTTP status (the OpenAPI document lists them too). */
+export const statusOf: Readonly<Record<ApiErrorCode, number>> = {
+  REQUEST_INVALID: 400,
+  FACT_INVALID: 400,
+  SYMPTOM_UNKNOWN: 400,
+  MESSAGE_TOO_LONG: 400,
+  BAD_JSON: 400,
+  BAD_ENCODING: 400,
+  BODY_TOO_DEEP: 400,
+  FORBIDDEN_KEY: 400,
+  BAD_REQUEST: 400,
+  NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  PROBE_FAILED: 502,
+  KB_INVALID: 503,
+  TIMEOUT: 503,
+};
+
+/** An error the API answers as `{ code, message, field? }` with the code's status. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly code: ApiErrorCode;
+  readonly statusCode: number;
+  readonly field: string | undefined;
+
+  constructor(code: ApiErrorCode, message: string, field?: string) {
+    super(message);
+    this.code = code;
+    this.statusCode = statusOf[code];
+    this.field = field;
+  }
+}
+
+/** The body of every error answer. */
+export interface ApiErrorBody {
+  code: ApiErrorCode;
+  message: string;
+  field?: string;
+  requestId: string;
+}
+
+interface AjvLikeError {
+  instancePath?: string;
+  keyword?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+function pointerToField(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
+}
+
+/** The field an ajv error is about, as a dotted path (`facts.httpStatus`). */
+function fieldOf(e: AjvLikeError): string {
+  const base = pointerToField(e.instancePath ?? '');
+  const extra = e.params?.['missingProperty'] ?? e.params?.['additionalProperty'] ?? e.params?.['propertyName'];
+  return [base, typeof extra === 'string' ? extra : ''].filter((s) => s !== '').join('.');
+}
+
+/** Turns anything thrown while answering into the API's error: the one place that maps errors to statuses. */
+export function toApiError(error: unknown, request?: FastifyRequest): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof KbError) return new ApiError(error.code, error.message, error.field);
+  const e = error as Partial<FastifyError> & { validation?: AjvLikeError[]; validationContext?: string };
+  if (Array.isArray(e.validation) && e.validation.length > 0) {
+    // The diagnose body: the engine's own wording of the same schema's complaint.
+    if (e.validationContext === 'body' && request?.routeOptions.url === '/v1/diagnose') {
+      try {
+        checkRequest(request.body);
+      } catch (kbError) {
+        if (kbError instanceof KbError) return new ApiError('REQUEST_INVALID', kbError.message, kbError.field);
+      }
+    }
+    const first = e.validation[0]!;
+    const field = fieldOf(first);
+    const where = field || (e.validationContext === 'body' ? 'the body' : (e.validationContext ?? 'the request'));
+    const allowed = first.keyword === 'enum' && Array.isArray(first.params?.['allowedValues']) ? `: ${(first.params['allowedValues'] as unknown[]).join(', ')}` : '';
+    const part = e.validationContext === 'querystring' ? 'query parameter ' : e.validationContext === 'params' ? 'path parameter ' : '';
+    const text = first.keyword === 'required' ? `the ${part}"${field}" is missing` : `${part}${where} ${first.message ?? 'is not valid'}${allowed}`;
+    return new ApiError('REQUEST_INVALID', `Invalid request: ${text}.`, field || undefined);
+  }
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError('BODY_TOO_LARGE', 'The request body is larger than this server accepts.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json (UTF-8).');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError('BAD_JSON', 'The body is empty; send a JSON object.');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError('BAD_REQUEST', 'The Content-Length header does not match the body.');
+    case 'FST_ERR_BAD_URL':
+      return new ApiError('BAD_REQUEST', 'The URL is not valid.');
+    default:
+      break;
+  }
+  const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
+  if (status === 429) return new ApiError('RATE_LIMITED', 'Too many requests; try again later.');
+  if (status === 413) return new ApiError('BODY_TOO_LARGE', 'The request body is larger than this server accepts.');
+  if (status === 415) return new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json (UTF-8).');
+  if (status === 404) return new ApiError('ROUTE_NOT_FOUND', 'Not found.');
+  if (status >= 400 && status < 500) return new ApiError('BAD_REQUEST', 'The request could not be read.');
+  return new ApiError('INTERNAL', 'Internal error; the server log has the details.');
+}
+
+/** Sends an error answer; 5xx are logged with the error, 4xx only with their code (never the body). */
+export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const api = toApiError(error, request);
+  if (api.statusCode >= 500 && api.code !== 'TIMEOUT') request.log.error({ err: error, code: api.code }, 'request failed');
+  const body: ApiErrorBody = { code: api.code, message: api.message, requestId: String(request.id) };
+  if (api.field) body.field = api.field;
+  if (api.code === 'TIMEOUT') void reply.header('retry-after', '1');
+  return reply.code(api.statusCode).type('application/json; charset=utf-8').send(body);
+}
+
+/** The one place where errors and unknown routes become JSON answers. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) => sendError(new ApiError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}.`), request, reply));
+}

@@ -1,0 +1,190 @@
+/**
+ * The HTTP API and the web page for support agents.
+ *
+ *   const app = await buildServer({ kbDir, limits: { rateLimitMax: 100 } });
+ *   await app.listen({ port: 3000 });
+ *
+ * Public surface: buildServer, startServer, their option types, ApiError and the error codes.
+ * Routes: POST /v1/diagnose, GET /v1/symptoms, /v1/causes/:id, /v1/facts, /v1/search, /openapi.json,
+ * /healthz, /readyz, and the page at /.
+ */
+import type { Writable } from 'node:stream';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import type { AnySchema } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { KbError } from '../engine/errors.ts';
+import { bundledKbDir, type CompiledKnowledgeBase, loadKnowledgeBase } from '../engine/knowledge-base.ts';
+import { isUtf8Json, parseJsonBody } from './body.ts';
+import { ApiError, installErrorHandling, sendError } from './errors.ts';
+import { defaultLimits, type ServerLimits } from './limits.ts';
+import { collectRoutes } from './openapi.ts';
+import { registerPage } from './page.ts';
+import { KnowledgeBaseHolder } from './reload.ts';
+import { type DiagnoseFunction, registerRoutes } from './routes.ts';
+import { allSchemas } from './schemas.ts';
+
+export { ApiError, type ApiErrorBody, type ApiErrorCode, statusOf } from './errors.ts';
+export { defaultLimits, envVars, resolveServeConfig, type ServeConfig, type ServeFlags, type ServerLimits } from './limits.ts';
+export { KnowledgeBaseHolder, type ReloadStatus } from './reload.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The knowledge base being served; `reload()` swaps it when the files are good. */
+    kbHolder: KnowledgeBaseHolder;
+  }
+}
+
+export interface ServerOptions {
+  /** Knowledge base folder (default: the bundled one); needed for reloads. */
+  readonly kbDir?: string;
+  /** An already compiled knowledge base (tests); reloads then have nothing to read. */
+  readonly kb?: CompiledKnowledgeBase;
+  /** Reload rules and content when files change. */
+  readonly watch?: boolean;
+  readonly limits?: Partial<ServerLimits>;
+  /** false: no log; otherwise JSON lines to `stream` (default stdout) from `level` (default info). */
+  readonly logger?: false | { readonly level?: string; readonly stream?: Writable };
+  /** Replaces the engine's diagnose() (tests: a slow one for the timeout). */
+  readonly diagnose?: DiagnoseFunction;
+}
+
+/** The request line as logged: the path and the names of query parameters, never their values. */
+function redactedUrl(url: string): string {
+  const [path = '', query] = url.split('?');
+  if (query === undefined) return path;
+  const names = [...new URLSearchParams(query).keys()].slice(0, 10);
+  return `${path}?${names.map((n) => `${n}=…`).join('&')}`;
+}
+
+function loggerOptions(logger: ServerOptions['logger']): FastifyServerOptions['logger'] {
+  if (logger === false) return false;
+  return {
+    level: logger?.level ?? 'info',
+    ...(logger?.stream ? { stream: logger.stream } : {}),
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+    serializers: {
+      req: (req: { method?: string; url?: string; ip?: string }) => ({ method: req.method, url: redactedUrl(req.url ?? ''), ip: req.ip }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+    },
+  };
+}
+
+type ValidatorCompiler = (route: { schema: AnySchema; httpPart?: string }) => ReturnType<Ajv2020['compile']>;
+const validatorCache = new Map<string, ValidatorCompiler>();
+
+/**
+ * A validator compiler over the project's schemas (JSON Schema 2020-12), fed by app.addSchema. Fastify
+ * asks for one per route; the ajv instances are built once per set of schemas and shared.
+ */
+function buildValidator(externalSchemas: Record<string, unknown>): ValidatorCompiler {
+  const key = Object.keys(externalSchemas).sort().join('\n');
+  const cached = validatorCache.get(key);
+  if (cached) return cached;
+  const make = (coerceTypes: boolean) => {
+    const ajv = new Ajv2020({ strict: false, allErrors: false, coerceTypes, useDefaults: true, allowUnionTypes: true });
+    for (const schema of Object.values(externalSchemas)) ajv.addSchema(schema as object);
+    return ajv;
+  };
+  let strict: Ajv2020 | undefined;
+  let coercing: Ajv2020 | undefined;
+  // Bodies are taken as sent; query strings and path parameters are text, so they are coerced.
+  const compiler: ValidatorCompiler = ({ schema, httpPart }) => (httpPart === 'body' ? (strict ??= make(false)) : (coercing ??= make(true))).compile(schema);
+  validatorCache.set(key, compiler);
+  return compiler;
+}
+
+/** Builds the server (not listening yet): routes, validation, limits, error mapping, page. */
+export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
+  const limits: ServerLimits = { ...defaultLimits, ...options.limits };
+  const kbDir = options.kb ? options.kbDir : (options.kbDir ?? bundledKbDir);
+  const kb = options.kb ?? loadKnowledgeBase(kbDir);
+
+  const app = Fastify({
+    logger: loggerOptions(options.logger),
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: limits.bodyLimit,
+    requestTimeout: limits.requestTimeoutMs,
+    trustProxy: limits.trustProxy,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+    schemaController: {
+      compilersFactory: {
+        buildValidator,
+        // The result is built by code that the result schema describes; plain JSON, nothing stripped.
+        buildSerializer: () => () => (data: unknown) => JSON.stringify(data),
+      },
+    },
+    frameworkErrors: (error, request, reply) => {
+      sendError(error, request, reply);
+    },
+  }) as unknown as FastifyInstance;
+
+  const holder = new KnowledgeBaseHolder(kb, kbDir, app.log);
+  app.decorate('kbHolder', holder);
+  app.addHook('onClose', async () => holder.close());
+
+  for (const schema of allSchemas()) app.addSchema(schema);
+  installErrorHandling(app);
+
+  // JSON only, UTF-8 only, bounded depth, no prototype keys.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    if (!isUtf8Json(request.headers['content-type'])) {
+      done(new ApiError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json in UTF-8.'), undefined);
+      return;
+    }
+    try {
+      done(null, parseJsonBody(body as Buffer, limits.maxDepth));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+
+  // Security headers everywhere; one log line per request without bodies or query values.
+  app.addHook('onRequest', async (_request, reply) => {
+    void reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').header('x-frame-options', 'DENY');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, url: redactedUrl(request.url), route: request.routeOptions.url ?? null, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  if (limits.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: limits.corsOrigins.includes('*') ? '*' : [...limits.corsOrigins],
+      methods: ['GET', 'POST'],
+      maxAge: 600,
+    });
+  }
+  if (limits.rateLimitMax > 0) {
+    await app.register(rateLimit, {
+      global: true,
+      max: limits.rateLimitMax,
+      timeWindow: limits.rateLimitWindowMs,
+      errorResponseBuilder: (_request, context) => new ApiError('RATE_LIMITED', `Too many requests from this client (at most ${context.max} per window); retry in ${context.after}.`),
+    });
+  }
+
+  const openapi = collectRoutes(app);
+  registerRoutes(app, { holder, limits, openapi, ...(options.diagnose ? { diagnose: options.diagnose } : {}) });
+  registerPage(app);
+
+  if (options.watch) {
+    if (!holder.dir) throw new KbError('REQUEST_INVALID', 'Watching needs a knowledge base folder (kbDir), not a compiled knowledge base.', { field: 'watch' });
+    holder.watch();
+  }
+  return app;
+}
+
+export interface StartOptions extends ServerOptions {
+  readonly port?: number;
+  readonly host?: string;
+}
+
+/** Builds the server and listens; resolves with the address once it accepts connections. */
+export async function startServer(options: StartOptions = {}): Promise<{ app: FastifyInstance; url: string }> {
+  const app = await buildServer(options);
+  const address = await app.listen({ port: options.port ?? 3000, host: options.host ?? '127.0.0.1' });
+  return { app, url: address };
+}

@@ -1,0 +1,272 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { diagnose as engineDiagnose } from '../engine/diagnose.ts';
+import { ResponseCache } from './response-cache.ts';
+import type { CompiledKnowledgeBase } from '../engine/knowledge-base.ts';
+import type { DiagnoseRequest, DiagnoseResult } from '../generated/schema-types.ts';
+import { isLang, type Lang, pickLang } from '../i18n/index.ts';
+import { pageKey } from '../kb/model.ts';
+import { fillPlaceholders, renderHtml } from '../render/index.ts';
+import { ApiError } from './errors.ts';
+import type { ServerLimits } from './limits.ts';
+import type { KnowledgeBaseHolder } from './reload.ts';
+import { api, ref } from './schemas.ts';
+
+export type DiagnoseFunction = (kb: CompiledKnowledgeBase, request: DiagnoseRequest) => Promise<DiagnoseResult>;
+
+export interface RouteContext {
+  readonly holder: KnowledgeBaseHolder;
+  readonly limits: ServerLimits;
+  readonly diagnose?: DiagnoseFunction;
+  readonly openapi: () => Record<string, unknown>;
+}
+
+const langParam = { ...ref('common', '/$defs/lang'), description: 'Language of the answer; without it, Accept-Language decides.' };
+const errors = { '4xx': { ...api.error, description: 'The request is at fault; see `code` and `field`.' }, '5xx': { ...api.error, description: 'The server is at fault or busy (TIMEOUT).' } };
+
+/** The request's language: the explicit value, else Accept-Language, else the knowledge base's default. */
+function langOf(request: FastifyRequest, explicit: unknown, kb: CompiledKnowledgeBase): Lang {
+  if (isLang(explicit)) return explicit;
+  const header = request.headers['accept-language'];
+  return pickLang(typeof header === 'string' ? header.slice(0, 200) : undefined, kb.data.settings.defaultLanguage);
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new ApiError('TIMEOUT', `The diagnosis took longer than ${ms} ms; try again.`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function langHeaders(reply: FastifyReply, lang: Lang): void {
+  void reply.header('content-language', lang).header('vary', 'Accept-Language');
+}
+
+export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const { holder, limits } = ctx;
+  const run = ctx.diagnose ?? engineDiagnose;
+  const cache = new ResponseCache(limits.cacheSize);
+
+  app.post(
+    '/v1/diagnose',
+    {
+      schema: {
+        operationId: 'diagnose',
+        summary: 'Rank the causes of an error message and known facts',
+        description:
+          'The request and result of the library\'s diagnose(). With `format=html` each cause\'s `guidance` is sanitised HTML instead of Markdown.',
+        tags: ['diagnose'],
+        querystring: {
+          type: 'object',
+          properties: {
+            lang: langParam,
+            format: { type: 'string', enum: ['md', 'html'], default: 'md', description: 'Form of each cause\'s guidance: Markdown (md) or sanitised HTML (html).' },
+          },
+        },
+        body: ref('diagnose-request'),
+        response: { 200: { ...ref('diagnose-result'), description: 'The diagnosis.' }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as DiagnoseRequest;
+      const query = request.query as { lang?: Lang; format?: 'md' | 'html' };
+      if (body.message !== undefined && body.message.length > limits.maxMessageLength) {
+        throw new ApiError('MESSAGE_TOO_LONG', `The message has ${body.message.length} characters; this server reads at most ${limits.maxMessageLength}.`, 'message');
+      }
+      const kb = holder.current;
+      const lang = langOf(request, body.lang ?? query.lang, kb);
+      const key = ctx.diagnose ? null : cache.key([lang, query.format ?? 'md', body]);
+      let answer = cache.get(kb, key);
+      if (!answer) {
+        const result = await withTimeout(run(kb, { ...body, lang }), limits.timeoutMs);
+        const shaped = query.format === 'html' ? { ...result, causes: result.causes.map((c) => ({ ...c, guidance: renderHtml(c.guidance) })) } : result;
+        answer = { json: JSON.stringify(shaped), lang: result.lang, symptom: result.symptom?.id ?? null, top: result.causes[0]?.id ?? null, causes: result.causes.length };
+        cache.set(kb, key, answer);
+      }
+      // Only what the log needs to follow a case, never the message or fact values.
+      request.log.info({ symptom: answer.symptom, top: answer.top, causes: answer.causes, facts: Object.keys(body.facts ?? {}).length }, 'diagnosed');
+      langHeaders(reply, answer.lang as Lang);
+      return reply.type('application/json; charset=utf-8').send(answer.json);
+    },
+  );
+
+  app.get(
+    '/v1/symptoms',
+    {
+      schema: {
+        operationId: 'listSymptoms',
+        summary: 'The error messages the knowledge base knows, with their causes',
+        tags: ['knowledge base'],
+        querystring: { type: 'object', properties: { lang: langParam } },
+        response: { 200: { ...api.symptomList, description: 'All symptoms.' }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const kb = holder.current;
+      const lang = langOf(request, (request.query as { lang?: string }).lang, kb);
+      langHeaders(reply, lang);
+      return {
+        lang,
+        symptoms: kb.data.symptoms.map((s) => {
+          const page = kb.data.pages.get(pageKey(lang, 'symptoms', s.page ?? s.id)) ?? kb.data.pages.get(pageKey('en', 'symptoms', s.page ?? s.id));
+          return {
+            id: s.id,
+            title: s.title[lang],
+            summary: page?.summary ?? '',
+            messages: { en: [...s.messages.en], de: [...s.messages.de] },
+            causes: (kb.bySymptom.get(s.id) ?? []).map((c) => c.decl.id),
+          };
+        }),
+      };
+    },
+  );
+
+  app.get(
+    '/v1/causes/:id',
+    {
+      schema: {
+        operationId: 'getCause',
+        summary: 'One cause with its guidance page',
+        tags: ['knowledge base'],
+        params: { type: 'object', properties: { id: { ...ref('common', '/$defs/id'), description: 'The cause id, e.g. cert-name-mismatch.' } }, required: ['id'] },
+        querystring: {
+          type: 'object',
+          properties: { lang: langParam, format: { type: 'string', enum: ['md', 'html'], default: 'md', description: 'Markdown (md) or sanitised HTML (html).' } },
+        },
+        response: { 200: { ...api.cause, description: 'The cause.' }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const query = request.query as { lang?: Lang; format?: 'md' | 'html' };
+      const kb = holder.current;
+      const decl = kb.data.causes.find((c) => c.id === id);
+      if (!decl) throw new ApiError('NOT_FOUND', `No cause "${id}".`, 'id');
+      const lang = langOf(request, query.lang, kb);
+      const page = kb.data.pages.get(pageKey(lang, 'causes', decl.page ?? id)) ?? kb.data.pages.get(pageKey('en', 'causes', decl.page ?? id));
+      const markdown = page ? fillPlaceholders(page.body.trim(), {}) : '';
+      const format = query.format ?? 'md';
+      langHeaders(reply, lang);
+      return {
+        id,
+        lang,
+        title: page?.title ?? id,
+        summary: page?.summary ?? '',
+        layer: decl.layer,
+        symptoms: [...decl.symptoms],
+        facts: [...(kb.baseFactsOf.get(id) ?? [])].sort(),
+        format,
+        guidance: format === 'html' ? renderHtml(markdown) : markdown,
+      };
+    },
+  );
+
+  app.get(
+    '/v1/facts',
+    {
+      schema: {
+        operationId: 'listFacts',
+        summary: 'The fact catalogue: names, types, questions and allowed values',
+        tags: ['knowledge base'],
+        querystring: { type: 'object', properties: { lang: langParam } },
+        response: { 200: { ...api.factList, description: 'All facts.' }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const kb = holder.current;
+      const lang = langOf(request, (request.query as { lang?: string }).lang, kb);
+      langHeaders(reply, lang);
+      return {
+        lang,
+        facts: [...kb.data.facts.values()].map((f) => ({
+          id: f.id,
+          type: f.type,
+          source: f.source,
+          cost: f.cost,
+          description: f.description[lang],
+          ...(f.question ? { question: f.question[lang] } : {}),
+          ...(f.options ? { options: f.options.map((o) => ({ value: o.value, label: o.label[lang] })) } : {}),
+          ...(f.min !== undefined ? { min: f.min } : {}),
+          ...(f.max !== undefined ? { max: f.max } : {}),
+          ...(f.examples ? { examples: [...f.examples] } : {}),
+          causes: (kb.byFact.get(f.id) ?? []).map((c) => c.decl.id),
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/v1/search',
+    {
+      schema: {
+        operationId: 'searchMessages',
+        summary: 'Known error messages like the text typed so far (typos welcome), German and English',
+        tags: ['knowledge base'],
+        querystring: {
+          type: 'object',
+          properties: {
+            q: { type: 'string', maxLength: 1000, description: 'What the agent typed so far.' },
+            lang: langParam,
+            limit: { type: 'integer', minimum: 1, maximum: 20, default: 8 },
+          },
+          required: ['q'],
+        },
+        response: { 200: { ...api.searchResult, description: 'Known messages, best first.' }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const query = request.query as { q: string; lang?: Lang; limit?: number };
+      const kb = holder.current;
+      const lang = langOf(request, query.lang, kb);
+      const limit = query.limit ?? 8;
+      const seen = new Set<string>();
+      const results: { symptom: string; title: string; text: string; score: number }[] = [];
+      for (const hit of kb.recognizer.search(query.q, limit * 2)) {
+        const key = hit.text.toLowerCase();
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const symptom = kb.data.symptoms.find((s) => s.id === hit.symptom);
+        results.push({ symptom: hit.symptom, title: symptom?.title[lang] ?? hit.symptom, text: hit.text, score: hit.score });
+        if (results.length >= limit) break;
+      }
+      langHeaders(reply, lang);
+      return { results };
+    },
+  );
+
+  app.get(
+    '/openapi.json',
+    { schema: { operationId: 'openapi', summary: 'This document', tags: ['meta'], response: { 200: { type: 'object', description: 'OpenAPI 3.1' } } } },
+    async () => ctx.openapi(),
+  );
+
+  app.get(
+    '/healthz',
+    { config: { rateLimit: false }, schema: { operationId: 'health', summary: 'The process is up', tags: ['meta'], response: { 200: { ...api.health, description: 'Up.' } } } },
+    async () => ({ status: 'ok' }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      config: { rateLimit: false },
+      schema: {
+        operationId: 'ready',
+        summary: 'The knowledge base being served, and the result of the last reload',
+        description: 'Always 200 while a knowledge base is loaded: a failed reload keeps the last good one serving (status `stale`, with the lint errors).',
+        tags: ['meta'],
+        response: { 200: { ...api.readiness, description: 'Serving.' } },
+      },
+    },
+    async () => {
+      const kb = holder.current;
+      const last = holder.lastReload;
+      return {
+        status: last && !last.ok ? 'stale' : 'ready',
+        kb: { name: kb.data.settings.name, version: kb.data.settings.version, generation: holder.generation, loadedAt: holder.loadedAt.toISOString() },
+        watching: holder.watching,
+        lastReload: last,
+      };
+    },
+  );
+}

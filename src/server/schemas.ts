@@ -1,0 +1,229 @@
+import { loadSchemas } from '../kb/schema-validator.ts';
+
+/** Where the project's schemas live by `$id` (schemas/*.schema.json). */
+export const schemaBase = 'https://exchange-kb.local/schemas/';
+
+/** A `$ref` to one of the project's schemas (`diagnose-request`) or a definition in it. */
+export const ref = (name: string, pointer = ''): { $ref: string } => ({ $ref: `${schemaBase}${name}.schema.json${pointer ? `#${pointer}` : ''}` });
+
+const apiBase = `${schemaBase}api/`;
+const apiRef = (name: string): { $ref: string } => ({ $ref: `${apiBase}${name}.json` });
+
+const common = (def: string) => ref('common', `/$defs/${def}`);
+
+/**
+ * The shapes only the HTTP API has (error, lists, health). The request and result of a diagnosis are
+ * not repeated here: routes refer to schemas/diagnose-*.schema.json.
+ */
+const apiSchemas = [
+  {
+    $id: `${apiBase}api-error.json`,
+    title: 'ApiError',
+    description: 'Every error answer: a stable code, a message, and the request field at fault when there is one.',
+    type: 'object',
+    properties: {
+      code: {
+        type: 'string',
+        description: 'Stable code: REQUEST_INVALID, FACT_INVALID, SYMPTOM_UNKNOWN, MESSAGE_TOO_LONG, BAD_JSON, BAD_ENCODING, BODY_TOO_DEEP, FORBIDDEN_KEY, BAD_REQUEST (400); NOT_FOUND, ROUTE_NOT_FOUND (404); BODY_TOO_LARGE (413); UNSUPPORTED_MEDIA_TYPE (415); RATE_LIMITED (429); INTERNAL (500); TIMEOUT (503).',
+        examples: ['FACT_INVALID'],
+      },
+      message: { type: 'string', examples: ['The fact "httpStatus" has the value "abc"; expected a whole number (100–599).'] },
+      field: { type: 'string', description: 'The field at fault as a dotted path.', examples: ['facts.httpStatus'] },
+      requestId: { type: 'string', description: 'The id of the request in the server log.' },
+    },
+    required: ['code', 'message', 'requestId'],
+    additionalProperties: false,
+  },
+  {
+    $id: `${apiBase}symptom-list.json`,
+    title: 'SymptomList',
+    type: 'object',
+    properties: {
+      lang: common('lang'),
+      symptoms: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            id: common('id'),
+            title: { type: 'string' },
+            summary: { type: 'string' },
+            messages: {
+              type: 'object',
+              description: 'The exact messages the CRM shows, per language.',
+              properties: { en: { type: 'array', items: { type: 'string' } }, de: { type: 'array', items: { type: 'string' } } },
+              required: ['en', 'de'],
+              additionalProperties: false,
+            },
+            causes: { type: 'array', items: common('id'), description: 'Ids of the causes known for this symptom.' },
+          },
+          required: ['id', 'title', 'summary', 'messages', 'causes'],
+          additionalProperties: false,
+        },
+      },
+    },
+    required: ['lang', 'symptoms'],
+    additionalProperties: false,
+  },
+  {
+    $id: `${apiBase}cause.json`,
+    title: 'CausePage',
+    type: 'object',
+    properties: {
+      id: common('id'),
+      lang: common('lang'),
+      title: { type: 'string' },
+      summary: { type: 'string' },
+      layer: common('layer'),
+      symptoms: { type: 'array', items: common('id') },
+      facts: { type: 'array', items: common('factId'), description: 'The input facts this cause depends on.' },
+      format: { type: 'string', enum: ['md', 'html'] },
+      guidance: { type: 'string', description: 'The page as Markdown, or as sanitised HTML with format=html; placeholders show their fallback text.' },
+    },
+    required: ['id', 'lang', 'title', 'summary', 'layer', 'symptoms', 'facts', 'format', 'guidance'],
+    additionalProperties: false,
+  },
+  {
+    $id: `${apiBase}fact-list.json`,
+    title: 'FactList',
+    type: 'object',
+    properties: {
+      lang: common('lang'),
+      facts: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            id: common('factId'),
+            type: ref('facts', '/$defs/factType'),
+            source: { type: 'string', enum: ['form', 'observed', 'asked', 'derived'] },
+            cost: { type: 'string', enum: ['probe', 'user', 'it'] },
+            description: { type: 'string' },
+            question: { type: 'string' },
+            options: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { value: { type: 'string' }, label: { type: 'string' } },
+                required: ['value', 'label'],
+                additionalProperties: false,
+              },
+            },
+            min: { type: 'integer' },
+            max: { type: 'integer' },
+            examples: { type: 'array', items: common('factValue') },
+            causes: { type: 'array', items: common('id'), description: 'Causes whose conditions depend on this fact.' },
+          },
+          required: ['id', 'type', 'source', 'cost', 'description', 'causes'],
+          additionalProperties: false,
+        },
+      },
+    },
+    required: ['lang', 'facts'],
+    additionalProperties: false,
+  },
+  {
+    $id: `${apiBase}search-result.json`,
+    title: 'SearchResult',
+    type: 'object',
+    properties: {
+      results: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            symptom: common('id'),
+            title: { type: 'string', description: "The symptom's title in the asked language." },
+            text: { type: 'string', description: 'The known message or variant, in the language it is written in.' },
+            score: { type: 'number' },
+          },
+          required: ['symptom', 'title', 'text', 'score'],
+          additionalProperties: false,
+        },
+      },
+    },
+    required: ['results'],
+    additionalProperties: false,
+  },
+  {
+    $id: `${apiBase}health.json`,
+    title: 'Health',
+    type: 'object',
+    properties: { status: { type: 'string', enum: ['ok'] } },
+    required: ['status'],
+    additionalProperties: false,
+  },
+  {
+    $id: `${apiBase}readiness.json`,
+    title: 'Readiness',
+    description: 'ready: the knowledge base is current. stale: the last reload failed; the last good knowledge base keeps serving and `lastReload.errors` says why.',
+    type: 'object',
+    properties: {
+      status: { type: 'string', enum: ['ready', 'stale'] },
+      kb: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' },
+          version: { type: 'string' },
+          generation: { type: 'integer', description: 'Counts successful loads, starting at 1.' },
+          loadedAt: { type: 'string' },
+        },
+        required: ['name', 'version', 'generation', 'loadedAt'],
+        additionalProperties: false,
+      },
+      watching: { type: 'boolean' },
+      lastReload: {
+        oneOf: [
+          { type: 'null' },
+          {
+            type: 'object',
+            properties: {
+              at: { type: 'string' },
+              ok: { type: 'boolean' },
+              errors: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    code: { type: 'string' },
+                    file: { type: 'string' },
+                    line: { type: 'integer' },
+                    col: { type: 'integer' },
+                    message: { type: 'string' },
+                  },
+                  required: ['code', 'file', 'line', 'col', 'message'],
+                  additionalProperties: false,
+                },
+              },
+            },
+            required: ['at', 'ok', 'errors'],
+            additionalProperties: false,
+          },
+        ],
+      },
+    },
+    required: ['status', 'kb', 'watching', 'lastReload'],
+    additionalProperties: false,
+  },
+] as const;
+
+export const api = {
+  error: apiRef('api-error'),
+  symptomList: apiRef('symptom-list'),
+  cause: apiRef('cause'),
+  factList: apiRef('fact-list'),
+  searchResult: apiRef('search-result'),
+  health: apiRef('health'),
+  readiness: apiRef('readiness'),
+};
+
+/** Every schema the server registers with app.addSchema: the project's files, then the API's own. */
+export function allSchemas(): Record<string, unknown>[] {
+  return [...(Object.values(loadSchemas()) as Record<string, unknown>[]), ...(apiSchemas as unknown as Record<string, unknown>[])];
+}
+
+/** The name of a schema in the OpenAPI document: its file name in PascalCase (diagnose-request → DiagnoseRequest). */
+export function componentName(id: string): string {
+  const file = id.slice(id.lastIndexOf('/') + 1).replace(/\.schema\.json$|\.json$/, '');
+  return file.replace(/(^|-)([a-z0-9])/g, (_w, _d, c: string) => c.toUpperCase());
+}
