@@ -10,7 +10,7 @@ import { fillPlaceholders } from '../render/placeholders.ts';
 import { describeUnit, factLabel } from './describe.ts';
 import { factsOf } from './three-valued.ts';
 import { KbError } from './errors.ts';
-import { type CompiledCause, evaluateCause, type FactMap } from './evaluate.ts';
+import { type CompiledCause, evaluateCause, type FactMap, verdictDirect } from './evaluate.ts';
 import type { CompiledKnowledgeBase } from './knowledge-base.ts';
 import { chooseQuestions, hypotheticalAnswers } from './questions.ts';
 import { rank, verdictOf } from './rank.ts';
@@ -122,8 +122,11 @@ export async function diagnose(kb: CompiledKnowledgeBase, input: DiagnoseRequest
   const relevant = new Map<string, { onSymptom: boolean }>();
   for (const c of symptom ? (kb.bySymptom.get(symptom.id) ?? []) : []) relevant.set(c.decl.id, { onSymptom: true });
   for (const f of Object.keys(base)) for (const c of kb.byFact.get(f) ?? []) if (!relevant.has(c.decl.id)) relevant.set(c.decl.id, { onSymptom: symptom === null });
+  // Outside the symptom only confirmed causes are shown: a cheap verdict first, so a large knowledge
+  // base runs json-rules-engine only for the symptom's causes and the few the facts confirm.
+  const toRun = [...relevant].filter(([id, { onSymptom }]) => onSymptom || verdictDirect(kb.causes.get(id)!, facts).value === true);
   const evaluated = await Promise.all(
-    [...relevant].map(async ([id, { onSymptom }]) => {
+    toRun.map(async ([id, { onSymptom }]) => {
       const cause = kb.causes.get(id)!;
       return { cause, onSymptom, folded: await evaluateCause(cause, facts) };
     }),

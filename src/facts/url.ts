@@ -14,6 +14,18 @@ export interface ParsedUrl {
  */
 export function parseFormUrl(text: unknown): ParsedUrl | null {
   if (typeof text !== 'string') return null;
+  // Derivations ask for the same URL many times while questions are simulated.
+  const cached = parsed.get(text);
+  if (cached !== undefined) return cached;
+  const result = parse(text);
+  if (parsed.size > 500) parsed.clear();
+  parsed.set(text, result);
+  return result;
+}
+
+const parsed = new Map<string, ParsedUrl | null>();
+
+function parse(text: string): ParsedUrl | null {
   const s = text.trim().replace(/^["'<]+|["'>]+$/g, '');
   if (s.length === 0 || s.length > 2048 || /\s/.test(s)) return null;
   if (!/^https?:\/\//i.test(s)) return null;

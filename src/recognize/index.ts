@@ -96,7 +96,8 @@ export class Recognizer {
     }
     // Host names, URLs and addresses say nothing about which message it is ("mail.example.com" is not "mail").
     const prose = tokenize(text.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+|\S+@\S+|\b[\w-]+(\.[\w-]+){2,}\b/gi, ' ')).filter((w) => !stopwords.has(w));
-    const ranked = prose.length > 0 ? this.#fuzzy(prose.slice(0, 300).join(' ')) : [];
+    // Fuzzy search is the costly step: only when nothing matched exactly, and for suggestions.
+    const ranked = !match && prose.length > 0 ? this.#fuzzy(prose.slice(0, 300).join(' ')) : [];
     if (!match) {
       const best = ranked[0];
       // Short messages must match every word; longer ones three in four.

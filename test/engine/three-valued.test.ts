@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { evaluateCause, evaluateCauseDirect } from '../../src/engine/evaluate.ts';
+import { evaluateCause, evaluateCauseDirect, verdictDirect } from '../../src/engine/evaluate.ts';
+import { verdictOf } from '../../src/engine/rank.ts';
 import { loadKnowledgeBase } from '../../src/engine/knowledge-base.ts';
 import { and, type ConditionNode, fold, not, or, type Tri } from '../../src/engine/three-valued.ts';
 import { deriveFacts } from '../../src/facts/derive.ts';
@@ -86,6 +87,8 @@ describe('json-rules-engine and the direct evaluation agree', () => {
     for (const cause of kb.causes.values()) {
       const viaEngine = await evaluateCause(cause, facts);
       expect(viaEngine.value).toBe(evaluateCauseDirect(cause, facts).value);
+      // The fast verdict used for question simulation gives the same value and evidence count.
+      expect(verdictDirect(cause, facts)).toEqual(verdictOf(viaEngine));
     }
   });
 });
