@@ -18,6 +18,7 @@ const names = {
   'front-matter.schema.json': 'FrontMatter',
   'diagnose-request.schema.json': 'DiagnoseRequest',
   'diagnose-result.schema.json': 'DiagnoseResult',
+  'fact-list.schema.json': 'FactList',
 };
 
 export async function generate() {

@@ -11,4 +11,5 @@ export { readKnowledgeBase, checkKbFiles, type ReadResult } from './kb/load.ts';
 export { formatDiagnostic, type Diagnostic, type DiagnosticCode } from './kb/diagnostics.ts';
 export { renderHtml, renderTerminal, renderResult, fillPlaceholders, type ResultFormat } from './render/index.ts';
 export { parseVersion, compareVersions } from './facts/version.ts';
+export { probe, checkProbeTarget, type ProbeOptions, type ProbeResult, type ProbeFacts, type ProbeStep } from './probe/index.ts';
 export type { DiagnoseRequest, DiagnoseResult } from './generated/schema-types.ts';

@@ -16,6 +16,10 @@ interface DiagnoseOptions {
   input?: string;
   interactive?: boolean;
   kb?: string;
+  /** Probe this URL first; its facts become the request's `observed` facts. */
+  probe?: string;
+  passwordStdin?: boolean;
+  password?: string;
 }
 
 /** Builds the request from --input, or from the message argument and the flags (flags win over the file). */
@@ -46,7 +50,15 @@ export async function runDiagnose(message: string[], opts: DiagnoseOptions): Pro
   if (opts.interactive && opts.input === '-') {
     throw new KbError('REQUEST_INVALID', '--interactive reads answers from standard input; give the request as arguments or --input FILE.', { field: 'interactive' });
   }
-  const request = await buildRequest(message, opts);
+  if (opts.passwordStdin && (opts.input === '-' || opts.interactive)) {
+    throw new KbError('REQUEST_INVALID', '--password-stdin reads standard input, which --input - and --interactive need too; set KB_PROBE_PASSWORD instead.', { field: 'password-stdin' });
+  }
+  if (opts.password !== undefined) {
+    throw new KbError('REQUEST_INVALID', 'A password is not accepted as an argument (it would stay in the shell history); pipe it with --password-stdin or set KB_PROBE_PASSWORD.', { field: 'password' });
+  }
+  if (opts.passwordStdin && !opts.probe) throw new KbError('REQUEST_INVALID', '--password-stdin is only used with --probe <url>.', { field: 'password-stdin' });
+  let request = await buildRequest(message, opts);
+  if (opts.probe) request = await (await import('./probe.ts')).addProbeFacts(request, opts.probe, opts);
   if (!request.message && !request.symptom && !request.facts && !request.observed && !opts.interactive) {
     throw new KbError('REQUEST_INVALID', 'Give an error message, --symptom, --fact or --input (see kb diagnose --help).', { field: 'message' });
   }

@@ -8,6 +8,7 @@ import { humanize } from '../kb/schema-messages.ts';
 import { validateDiagnoseRequest } from '../generated/validators.cjs';
 import { fillPlaceholders } from '../render/placeholders.ts';
 import { describeUnit, factLabel } from './describe.ts';
+import { answerOptions } from './fact-view.ts';
 import { factsOf } from './three-valued.ts';
 import { KbError } from './errors.ts';
 import { type CompiledCause, evaluateCause, type FactMap, verdictDirect } from './evaluate.ts';
@@ -162,13 +163,8 @@ export async function diagnose(kb: CompiledKnowledgeBase, input: DiagnoseRequest
     .map((r) => ({ cause: byId.get(r.id)!.cause, prior: prior(byId.get(r.id)!.cause.decl), onSymptom: byId.get(r.id)!.onSymptom, baseFacts: kb.baseFactsOf.get(r.id)! }));
   const questions: DiagnoseResult['questions'] = chooseQuestions(candidates, base, kb.data.facts).map((q) => {
     const decl = kb.data.facts.get(q.fact)!;
-    const options = decl.type === 'boolean'
-      ? [{ value: true, label: t(lang, 'value.true') }, { value: false, label: t(lang, 'value.false') }]
-      : decl.options
-        ? decl.options.map((o) => ({ value: o.value, label: o.label[lang] }))
-        : hypotheticalAnswers(decl).length > 0 && decl.type === 'integer'
-          ? hypotheticalAnswers(decl).map((v) => ({ value: v, label: String(v) }))
-          : [];
+    const declared = answerOptions(decl, lang);
+    const options = declared.length > 0 ? declared : decl.type === 'integer' ? hypotheticalAnswers(decl).map((v) => ({ value: v, label: String(v) })) : [];
     return { fact: q.fact, question: decl.question![lang], type: decl.type, cost: decl.cost, gain: q.gain, options };
   });
 

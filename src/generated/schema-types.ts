@@ -61,6 +61,7 @@ export interface SchemaRoot {
   CausesFile?: CausesFile;
   DiagnoseRequest?: DiagnoseRequest;
   DiagnoseResult?: DiagnoseResult;
+  FactList?: FactList;
   FactsFile?: FactsFile;
   FrontMatter?: FrontMatter;
   KbSettingsFile?: KbSettingsFile;
@@ -288,6 +289,35 @@ export interface ConditionReport {
    * The condition in words, in the asked language.
    */
   text: string;
+}
+/**
+ * The fact catalogue in one language, as the API and the MCP server list it.
+ */
+export interface FactList {
+  lang: Lang;
+  facts: FactView[];
+}
+export interface FactView {
+  id: FactId;
+  type: FactType;
+  source: 'form' | 'observed' | 'asked' | 'derived';
+  cost: 'probe' | 'user' | 'it';
+  description: string;
+  question?: string;
+  /**
+   * The answers to offer: yes/no for a boolean fact, the declared options otherwise.
+   */
+  options: {
+    value: string | boolean;
+    label: string;
+  }[];
+  min?: number;
+  max?: number;
+  examples?: FactValue[];
+  /**
+   * Causes whose conditions depend on this fact.
+   */
+  causes: Id[];
 }
 /**
  * Every fact the engine knows, declared once: its type, allowed values, how it is found out, and the question to ask for it.

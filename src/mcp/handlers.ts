@@ -1,5 +1,6 @@
 import { diagnose } from '../engine/diagnose.ts';
 import { KbError } from '../engine/errors.ts';
+import { factList } from '../engine/fact-view.ts';
 import type { CompiledKnowledgeBase } from '../engine/knowledge-base.ts';
 import type { DiagnoseRequest, DiagnoseResult, FactValue } from '../generated/schema-types.ts';
 import { isLang, type Lang, t } from '../i18n/index.ts';
@@ -146,29 +147,7 @@ async function getGuidance(kb: CompiledKnowledgeBase, args: { id: string; lang: 
 
 function listFacts(kb: CompiledKnowledgeBase, args: { lang?: Lang; includeDerived?: boolean }): ToolOutcome {
   const lang = langOf(kb, args.lang);
-  const facts = [...kb.data.facts.values()]
-    .filter((f) => args.includeDerived === true || f.source !== 'derived')
-    .map((f) => {
-      const options =
-        f.type === 'boolean'
-          ? [
-              { value: true, label: t(lang, 'value.true') },
-              { value: false, label: t(lang, 'value.false') },
-            ]
-          : (f.options ?? []).map((o) => ({ value: o.value, label: o.label[lang] }));
-      return {
-        id: f.id,
-        type: f.type,
-        source: f.source,
-        cost: f.cost,
-        description: f.description[lang],
-        ...(f.question ? { question: f.question[lang] } : {}),
-        options,
-        ...(f.min !== undefined ? { min: f.min } : {}),
-        ...(f.max !== undefined ? { max: f.max } : {}),
-        ...(f.examples ? { examples: f.examples } : {}),
-      };
-    });
+  const { facts } = factList(kb, lang, { includeDerived: args.includeDerived === true });
   const text = [
     `${facts.length} facts (name, type, source, cost: question or description). Pass them to diagnose as facts: {name: value}.`,
     ...facts.map((f) => {

@@ -93,7 +93,7 @@ function inputSchemaSources(): Record<Exclude<ToolName, 'diagnose'>, JsonSchema>
   };
 }
 
-function outputSchemaSources(): Record<Exclude<ToolName, 'diagnose'>, JsonSchema> {
+function outputSchemaSources(): Record<Exclude<ToolName, 'diagnose' | 'list_facts'>, JsonSchema> {
   return {
     search_errors: {
       type: 'object',
@@ -142,42 +142,6 @@ function outputSchemaSources(): Record<Exclude<ToolName, 'diagnose'>, JsonSchema
       required: ['id', 'kind', 'lang', 'title', 'summary', 'markdown', 'related', 'warnings'],
       additionalProperties: false,
     },
-    list_facts: {
-      type: 'object',
-      properties: {
-        lang,
-        facts: {
-          type: 'array',
-          items: {
-            type: 'object',
-            properties: {
-              id: { type: 'string' },
-              type: { type: 'string', enum: ['boolean', 'integer', 'string', 'string-list', 'version', 'url'] },
-              source: { type: 'string', enum: ['form', 'observed', 'asked', 'derived'] },
-              cost: { type: 'string', enum: ['probe', 'user', 'it'] },
-              description: { type: 'string' },
-              question: { type: 'string' },
-              options: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: { value: { type: ['string', 'boolean'] }, label: { type: 'string' } },
-                  required: ['value', 'label'],
-                  additionalProperties: false,
-                },
-              },
-              min: { type: 'number' },
-              max: { type: 'number' },
-              examples: { type: 'array' },
-            },
-            required: ['id', 'type', 'source', 'cost', 'description', 'options'],
-            additionalProperties: false,
-          },
-        },
-      },
-      required: ['lang', 'facts'],
-      additionalProperties: false,
-    },
   };
 }
 
@@ -193,7 +157,7 @@ export function toolDefinitions(schemas?: Record<string, object>): ToolDefinitio
   const inputs = inputSchemaSources();
   const outputs = outputSchemaSources();
   const input = (name: Exclude<ToolName, 'diagnose'>) => inlineWithProjectRefs(inputs[name], schemas);
-  const output = (name: Exclude<ToolName, 'diagnose'>) => inlineWithProjectRefs(outputs[name], schemas);
+  const output = (name: Exclude<ToolName, 'diagnose' | 'list_facts'>) => inlineWithProjectRefs(outputs[name], schemas);
   const make = (name: ToolName, inputSchema: JsonSchema, outputSchema: JsonSchema): ToolDefinition => ({
     name,
     title: titles[name],
@@ -205,7 +169,7 @@ export function toolDefinitions(schemas?: Record<string, object>): ToolDefinitio
     make('diagnose', inlineProjectSchema('diagnose-request', schemas), inlineProjectSchema('diagnose-result', schemas)),
     make('search_errors', input('search_errors'), output('search_errors')),
     make('get_guidance', input('get_guidance'), output('get_guidance')),
-    make('list_facts', input('list_facts'), output('list_facts')),
+    make('list_facts', input('list_facts'), inlineProjectSchema('fact-list', schemas)),
   ];
 }
 

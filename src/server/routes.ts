@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { diagnose as engineDiagnose } from '../engine/diagnose.ts';
 import { ResponseCache } from './response-cache.ts';
+import { factList } from '../engine/fact-view.ts';
 import type { CompiledKnowledgeBase } from '../engine/knowledge-base.ts';
 import type { DiagnoseRequest, DiagnoseResult } from '../generated/schema-types.ts';
 import { isLang, type Lang, pickLang } from '../i18n/index.ts';
@@ -169,29 +170,14 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
         summary: 'The fact catalogue: names, types, questions and allowed values',
         tags: ['knowledge base'],
         querystring: { type: 'object', properties: { lang: langParam } },
-        response: { 200: { ...api.factList, description: 'All facts.' }, ...errors },
+        response: { 200: { ...ref('fact-list'), description: 'All facts.' }, ...errors },
       },
     },
     async (request, reply) => {
       const kb = holder.current;
       const lang = langOf(request, (request.query as { lang?: string }).lang, kb);
       langHeaders(reply, lang);
-      return {
-        lang,
-        facts: [...kb.data.facts.values()].map((f) => ({
-          id: f.id,
-          type: f.type,
-          source: f.source,
-          cost: f.cost,
-          description: f.description[lang],
-          ...(f.question ? { question: f.question[lang] } : {}),
-          ...(f.options ? { options: f.options.map((o) => ({ value: o.value, label: o.label[lang] })) } : {}),
-          ...(f.min !== undefined ? { min: f.min } : {}),
-          ...(f.max !== undefined ? { max: f.max } : {}),
-          ...(f.examples ? { examples: [...f.examples] } : {}),
-          causes: (kb.byFact.get(f.id) ?? []).map((c) => c.decl.id),
-        })),
-      };
+      return factList(kb, lang);
     },
   );
 

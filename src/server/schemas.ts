@@ -84,45 +84,6 @@ const apiSchemas = [
     additionalProperties: false,
   },
   {
-    $id: `${apiBase}fact-list.json`,
-    title: 'FactList',
-    type: 'object',
-    properties: {
-      lang: common('lang'),
-      facts: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: {
-            id: common('factId'),
-            type: ref('facts', '/$defs/factType'),
-            source: { type: 'string', enum: ['form', 'observed', 'asked', 'derived'] },
-            cost: { type: 'string', enum: ['probe', 'user', 'it'] },
-            description: { type: 'string' },
-            question: { type: 'string' },
-            options: {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: { value: { type: 'string' }, label: { type: 'string' } },
-                required: ['value', 'label'],
-                additionalProperties: false,
-              },
-            },
-            min: { type: 'integer' },
-            max: { type: 'integer' },
-            examples: { type: 'array', items: common('factValue') },
-            causes: { type: 'array', items: common('id'), description: 'Causes whose conditions depend on this fact.' },
-          },
-          required: ['id', 'type', 'source', 'cost', 'description', 'causes'],
-          additionalProperties: false,
-        },
-      },
-    },
-    required: ['lang', 'facts'],
-    additionalProperties: false,
-  },
-  {
     $id: `${apiBase}search-result.json`,
     title: 'SearchResult',
     type: 'object',
@@ -211,7 +172,6 @@ export const api = {
   error: apiRef('api-error'),
   symptomList: apiRef('symptom-list'),
   cause: apiRef('cause'),
-  factList: apiRef('fact-list'),
   searchResult: apiRef('search-result'),
   health: apiRef('health'),
   readiness: apiRef('readiness'),
