@@ -1,7 +1,7 @@
 import { deriveFacts, withFact } from '../facts/derive.ts';
 import type { FactDeclaration, FactValue } from '../generated/schema-types.ts';
 import { type CompiledCause, type FactMap, verdictDirect } from './evaluate.ts';
-import { entropy, rank, statusOf } from './rank.ts';
+import { entropy, rank } from './rank.ts';
 
 /** A candidate cause as question selection sees it. */
 export interface Candidate {
@@ -100,4 +100,3 @@ function statusOfNow(now: ReturnType<typeof rank>, id: string): string | undefin
   return now.find((r) => r.id === id)?.status;
 }
 
-export { statusOf };
