@@ -14,6 +14,7 @@ import { KbError } from './errors.ts';
 import { type CompiledCause, evaluateCause, type FactMap, verdictDirect } from './evaluate.ts';
 import type { CompiledKnowledgeBase } from './knowledge-base.ts';
 import { chooseQuestions, hypotheticalAnswers } from './questions.ts';
+import { deepFreeze } from './lru.ts';
 import { rank, verdictOf } from './rank.ts';
 
 type Warning = DiagnoseResult['warnings'][number];
@@ -100,6 +101,27 @@ export function checkRequest(request: unknown): DiagnoseRequest {
  * next questions. Throws KbError for a request that is not valid.
  */
 export async function diagnose(kb: CompiledKnowledgeBase, input: DiagnoseRequest): Promise<DiagnoseResult> {
+  // A diagnosis depends only on the knowledge base and the request: repeated requests (retries, a
+  // question answered back and forth) are answered from a small cache of frozen results.
+  const key = kb.results.size > 0 ? cacheKey(input) : null;
+  const cached = key === null ? undefined : kb.results.get(key);
+  if (cached) return cached;
+  const result = await diagnoseUncached(kb, input);
+  if (key !== null) kb.results.set(key, deepFreeze(result));
+  return result;
+}
+
+function cacheKey(input: unknown): string | null {
+  let key: string | undefined;
+  try {
+    key = JSON.stringify(input);
+  } catch {
+    return null;
+  }
+  return key !== undefined && key.length <= 4096 ? key : null;
+}
+
+async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseRequest): Promise<DiagnoseResult> {
   const request = checkRequest(input);
   const lang: Lang = isLang(request.lang) ? request.lang : kb.data.settings.defaultLanguage;
   const recognition = request.message ? kb.recognizer.recognize(request.message) : null;
@@ -119,13 +141,22 @@ export async function diagnose(kb: CompiledKnowledgeBase, input: DiagnoseRequest
     warnings.push({ code: 'MESSAGE_NOT_RECOGNISED', field: 'message', message: t(lang, 'warn.notRecognised') });
   }
 
-  // Relevant causes: those of the symptom, and those whose conditions read a known fact.
+  // Relevant causes: those of the symptom; with a symptom, others only when the facts confirm them
+  // (found through the facts a cause needs to be confirmed, then a cheap verdict); without one, every
+  // cause whose conditions read a known fact.
   const relevant = new Map<string, { onSymptom: boolean }>();
   for (const c of symptom ? (kb.bySymptom.get(symptom.id) ?? []) : []) relevant.set(c.decl.id, { onSymptom: true });
-  for (const f of Object.keys(base)) for (const c of kb.byFact.get(f) ?? []) if (!relevant.has(c.decl.id)) relevant.set(c.decl.id, { onSymptom: symptom === null });
-  // Outside the symptom only confirmed causes are shown: a cheap verdict first, so a large knowledge
-  // base runs json-rules-engine only for the symptom's causes and the few the facts confirm.
-  const toRun = [...relevant].filter(([id, { onSymptom }]) => onSymptom || verdictDirect(kb.causes.get(id)!, facts).value === true);
+  if (symptom) {
+    for (const key of ['', ...Object.keys(facts)]) {
+      for (const c of kb.byRequiredFact.get(key) ?? []) {
+        if (relevant.has(c.decl.id) || ![...kb.requiredOf.get(c.decl.id)!].every((f) => Object.hasOwn(facts, f))) continue;
+        if (verdictDirect(c, facts).value === true) relevant.set(c.decl.id, { onSymptom: false });
+      }
+    }
+  } else {
+    for (const f of Object.keys(base)) for (const c of kb.byFact.get(f) ?? []) if (!relevant.has(c.decl.id)) relevant.set(c.decl.id, { onSymptom: true });
+  }
+  const toRun = [...relevant];
   const evaluated = await Promise.all(
     toRun.map(async ([id, { onSymptom }]) => {
       const cause = kb.causes.get(id)!;

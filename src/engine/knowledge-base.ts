@@ -6,10 +6,12 @@ import { readKbFiles } from '../kb/files.ts';
 import { checkKbFiles, type ReadOptions } from '../kb/load.ts';
 import { fingerprint, readSnapshot } from '../kb/snapshot.ts';
 import type { KnowledgeBaseData } from '../kb/model.ts';
+import type { DiagnoseResult } from '../generated/schema-types.ts';
 import { Recognizer } from '../recognize/index.ts';
+import { Lru } from './lru.ts';
 import { KbError } from './errors.ts';
 import { type CompiledCause, compileCause } from './evaluate.ts';
-import { factsOf } from './three-valued.ts';
+import { factsOf, requiredFacts } from './three-valued.ts';
 
 /** The knowledge base shipped with the package (rules/ and content/ beside src/ and dist/). */
 export const bundledKbDir = join(import.meta.dirname, '..', '..');
@@ -28,7 +30,13 @@ export interface CompiledKnowledgeBase {
   readonly byFact: ReadonlyMap<string, readonly CompiledCause[]>;
   /** Base facts each cause depends on. */
   readonly baseFactsOf: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Facts (as the conditions name them) that must all be known before a cause can be confirmed. */
+  readonly requiredOf: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Causes by one of their required facts; those that need none are under the empty key. */
+  readonly byRequiredFact: ReadonlyMap<string, readonly CompiledCause[]>;
   readonly recognizer: Recognizer;
+  /** Recent diagnoses by request (frozen); a knowledge base is immutable, so they never go stale. */
+  readonly results: Lru<string, DiagnoseResult>;
 }
 
 /** The base (typed-in, observed or asked) facts behind a fact, following derivations. */
@@ -42,11 +50,13 @@ export function baseFacts(fact: string, catalogue: ReadonlyMap<string, FactDecla
 }
 
 /** Builds engines and indexes for checked data. */
-export function compileKnowledgeBase(data: KnowledgeBaseData, warnings: readonly Diagnostic[] = []): CompiledKnowledgeBase {
+export function compileKnowledgeBase(data: KnowledgeBaseData, warnings: readonly Diagnostic[] = [], options: { cacheSize?: number } = {}): CompiledKnowledgeBase {
   const causes = new Map<string, CompiledCause>();
   const bySymptom = new Map<string, CompiledCause[]>();
   const byFact = new Map<string, CompiledCause[]>();
   const baseFactsOf = new Map<string, Set<string>>();
+  const requiredOf = new Map<string, Set<string>>();
+  const byRequiredFact = new Map<string, CompiledCause[]>();
   for (const decl of data.causes) {
     const compiled = compileCause(decl);
     causes.set(decl.id, compiled);
@@ -54,15 +64,19 @@ export function compileKnowledgeBase(data: KnowledgeBaseData, warnings: readonly
     const base = new Set(factsOf(compiled.conditions).flatMap((f) => baseFacts(f, data.facts)));
     baseFactsOf.set(decl.id, base);
     for (const f of base) byFact.set(f, [...(byFact.get(f) ?? []), compiled]);
+    const required = requiredFacts(compiled.conditions);
+    requiredOf.set(decl.id, required);
+    const key = [...required][0] ?? '';
+    byRequiredFact.set(key, [...(byRequiredFact.get(key) ?? []), compiled]);
   }
-  return { data, warnings, causes, bySymptom, byFact, baseFactsOf, recognizer: new Recognizer(data) };
+  return { data, warnings, causes, bySymptom, byFact, baseFactsOf, requiredOf, byRequiredFact, recognizer: new Recognizer(data), results: new Lru(options.cacheSize ?? 256) };
 }
 
 /**
  * Loads, checks and compiles a knowledge base (the bundled one by default). Throws KbError
  * `KB_INVALID` with the diagnostics when it has errors: a broken knowledge base never serves silently.
  */
-export function loadKnowledgeBase(dir: string = bundledKbDir, options: ReadOptions = {}): CompiledKnowledgeBase {
+export function loadKnowledgeBase(dir: string = bundledKbDir, options: ReadOptions & { cacheSize?: number } = {}): CompiledKnowledgeBase {
   const files = readKbFiles(dir);
   const print = fingerprint(files);
   // The build checks the bundled knowledge base once; an unchanged copy loads from that snapshot.
@@ -74,5 +88,5 @@ export function loadKnowledgeBase(dir: string = bundledKbDir, options: ReadOptio
     const listed = errors.slice(0, 10).map((d) => formatDiagnostic(d, t(lang, 'severity.error'))).join('\n');
     throw new KbError('KB_INVALID', `The knowledge base in ${dir} has ${errors.length} error(s):\n${listed}`, { diagnostics });
   }
-  return compileKnowledgeBase(data, diagnostics);
+  return compileKnowledgeBase(data, diagnostics, options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize });
 }

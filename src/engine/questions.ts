@@ -40,18 +40,18 @@ export function chooseQuestions(
   limit = 3,
   exclude: ReadonlySet<string> = new Set(),
 ): QuestionChoice[] {
-  const score = (all: FactMap) =>
-    rank(
-      candidates.map((c) => ({
-        id: c.cause.decl.id,
-        prior: c.prior,
-        layer: c.cause.decl.layer,
-        verdict: verdictDirect(c.cause, all),
-        onSymptom: c.onSymptom,
-        outranks: c.cause.decl.outranks ?? [],
-      })),
-    );
   const baseAll = { ...baseFacts, ...deriveFacts(catalogue.values(), baseFacts) };
+  const inputs = candidates.map((c) => ({
+    id: c.cause.decl.id,
+    prior: c.prior,
+    layer: c.cause.decl.layer,
+    verdict: verdictDirect(c.cause, baseAll),
+    onSymptom: c.onSymptom,
+    outranks: c.cause.decl.outranks ?? [],
+  }));
+  // An answer about one fact changes only the candidates that read it: re-evaluate just those.
+  const score = (all: FactMap, fact?: string) =>
+    rank(fact === undefined ? inputs : inputs.map((input, i) => (candidates[i]!.baseFacts.has(fact) ? { ...input, verdict: verdictDirect(candidates[i]!.cause, all) } : input)));
   const now = score(baseAll);
   const alive = new Set(now.filter((r) => r.status !== 'ruled-out').map((r) => r.id));
   if (alive.size === 0) return [];
@@ -70,7 +70,7 @@ export function chooseQuestions(
     const decl = catalogue.get(fact)!;
     const answers = hypotheticalAnswers(decl);
     if (answers.length < 2) continue;
-    const outcomes = answers.map((a) => score(withFact(catalogue, baseAll, fact, a)));
+    const outcomes = answers.map((a) => score(withFact(catalogue, baseAll, fact, a), fact));
     // How many answers each cause survives: its belief spreads evenly over them.
     const compatible = new Map<string, number>();
     for (const o of outcomes) for (const r of o) if (r.status !== 'ruled-out') compatible.set(r.id, (compatible.get(r.id) ?? 0) + 1);

@@ -113,3 +113,17 @@ export function verdict(node: ConditionNode, leaf: (node: LeafCondition) => Tri)
   const value: Tri = decided ? !isAll : sawUnknown ? undefined : isAll;
   return { value, held: value === false ? 0 : held };
 }
+
+/**
+ * Facts that must all be known for the condition to hold (an `any` needs only what every branch
+ * needs; a leaf with `ifUnknown` needs nothing). A cause whose required facts are not all known
+ * cannot be confirmed, so it need not be evaluated when only confirmed causes matter.
+ */
+export function requiredFacts(node: ConditionNode): Set<string> {
+  if (isLeaf(node)) return node.ifUnknown !== undefined ? new Set() : new Set(factsOf(node));
+  if ('not' in node) return requiredFacts(node.not);
+  const sets = ('all' in node ? node.all : node.any).map(requiredFacts);
+  if ('all' in node) return new Set(sets.flatMap((s) => [...s]));
+  const [first, ...rest] = sets;
+  return new Set([...(first ?? [])].filter((f) => rest.every((s) => s.has(f))));
+}

@@ -19,7 +19,7 @@ interface Ctx {
 type Path = (string | number)[];
 
 function report(ctx: Ctx, code: DiagnosticCode, src: YamlSource | { file: string; line: number; col: number }, path: Path | null, message: string, severity: 'error' | 'warning' = 'error', key?: string): void {
-  const pos = 'doc' in src ? positionOf(src, path ?? [], key) : { line: src.line, col: src.col };
+  const pos = 'text' in src ? positionOf(src, path ?? [], key) : { line: src.line, col: src.col };
   ctx.diags.report({ code, severity, file: src.file, line: pos.line, col: pos.col, message });
 }
 

@@ -111,9 +111,19 @@ function assemble(dir: string, sources: Map<SchemaName, YamlSource[]>, pages: Ma
   const factsFile = one('facts');
   const symptomsFile = one('symptoms');
   if (!settings || !factsFile || !symptomsFile) return null;
-  const locations = new Map<string, SourceLocation>();
+  // Positions need the slow positional parse: record where to look, resolve on first use (lint
+  // messages, kb test, coverage), never on the way to a diagnosis.
+  const wanted: [string, YamlSource, (string | number)[]][] = [];
   const locate = (key: string, src: YamlSource, path: (string | number)[]) => {
-    if (!locations.has(key)) locations.set(key, { file: src.file, ...positionOf(src, path) });
+    wanted.push([key, src, path]);
+  };
+  let locations: Map<string, SourceLocation> | undefined;
+  const resolveLocations = () => {
+    if (!locations) {
+      locations = new Map();
+      for (const [key, src, path] of wanted) if (!locations.has(key)) locations.set(key, { file: src.file, ...positionOf(src, path) });
+    }
+    return locations;
   };
   const facts = new Map<string, KnowledgeBaseData['facts'] extends ReadonlyMap<string, infer F> ? F : never>();
   const factsSrc = sources.get('facts')![0]!;
@@ -152,7 +162,7 @@ function assemble(dir: string, sources: Map<SchemaName, YamlSource[]>, pages: Ma
     const list = (src.data as { tests: RuleTestFile['tests'][number][] }).tests;
     tests.push({ file: src.file, tests: list.map((tc, i) => ({ ...tc, location: { file: src.file, ...positionOf(src, ['tests', i]) } })) });
   }
-  return {
+  const data = {
     dir,
     settings: settings as unknown as KnowledgeBaseData['settings'],
     facts,
@@ -161,6 +171,7 @@ function assemble(dir: string, sources: Map<SchemaName, YamlSource[]>, pages: Ma
     causes,
     pages,
     tests,
-    locations,
   };
+  Object.defineProperty(data, 'locations', { get: resolveLocations, enumerable: true });
+  return data as unknown as KnowledgeBaseData;
 }

@@ -1,3 +1,5 @@
+import { Lru } from '../engine/lru.ts';
+
 /**
  * Serialized diagnoses by request, per knowledge base. A diagnosis is a pure function of the
  * knowledge base and the request, and chatbots and the web page repeat requests (retries, a
@@ -16,7 +18,7 @@ export interface CachedAnswer {
 const maxKeyLength = 4096;
 
 export class ResponseCache {
-  readonly #byKb = new WeakMap<object, Map<string, CachedAnswer>>();
+  readonly #byKb = new WeakMap<object, Lru<string, CachedAnswer>>();
   readonly #size: number;
 
   constructor(size: number) {
@@ -30,24 +32,16 @@ export class ResponseCache {
   }
 
   get(kb: object, key: string | null): CachedAnswer | undefined {
-    if (key === null) return undefined;
-    const map = this.#byKb.get(kb);
-    const hit = map?.get(key);
-    if (hit && map) {
-      map.delete(key); // most recently used last
-      map.set(key, hit);
-    }
-    return hit;
+    return key === null ? undefined : this.#byKb.get(kb)?.get(key);
   }
 
   set(kb: object, key: string | null, answer: CachedAnswer): void {
     if (key === null) return;
-    let map = this.#byKb.get(kb);
-    if (!map) {
-      map = new Map();
-      this.#byKb.set(kb, map);
+    let lru = this.#byKb.get(kb);
+    if (!lru) {
+      lru = new Lru(this.#size);
+      this.#byKb.set(kb, lru);
     }
-    map.set(key, answer);
-    if (map.size > this.#size) map.delete(map.keys().next().value as string);
+    lru.set(key, answer);
   }
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateCause, evaluateCauseDirect, verdictDirect } from '../../src/engine/evaluate.ts';
 import { verdictOf } from '../../src/engine/rank.ts';
 import { loadKnowledgeBase } from '../../src/engine/knowledge-base.ts';
-import { and, type ConditionNode, fold, not, or, type Tri } from '../../src/engine/three-valued.ts';
+import { and, type ConditionNode, fold, not, or, requiredFacts, type Tri } from '../../src/engine/three-valued.ts';
 import { deriveFacts } from '../../src/facts/derive.ts';
 
 const T = true;
@@ -67,6 +67,16 @@ describe('folding a condition tree', () => {
         if (before !== U) expect(after).toBe(before);
       }
     }
+  });
+});
+
+describe('facts a cause needs before it can be confirmed', () => {
+  const leaf = (fact: string, ifUnknown?: boolean) => ({ fact, operator: 'equal', value: true, ...(ifUnknown === undefined ? {} : { ifUnknown }) });
+  it('all needs every part, any only what every branch needs, an assumed leaf nothing', () => {
+    expect([...requiredFacts({ all: [leaf('a'), leaf('b')] })].sort()).toEqual(['a', 'b']);
+    expect([...requiredFacts({ any: [{ all: [leaf('a'), leaf('b')] }, leaf('a')] })]).toEqual(['a']);
+    expect([...requiredFacts({ all: [leaf('a'), leaf('c', true)] })]).toEqual(['a']);
+    expect([...requiredFacts({ not: leaf('d') })]).toEqual(['d']);
   });
 });
 
