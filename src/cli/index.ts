@@ -152,6 +152,7 @@ export function buildProgram(): Command {
     .option('--ca <file>', 'PEM file with extra trusted root certificates (a corporate CA)')
     .option('--timeout <seconds>', 'time limit of each step (default 10)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--lang <lang>', 'language of the report: de or en').choices(['de', 'en']).default('en'))
     .action(async (url: string, opts) => {
       await (await import('./probe.ts')).runProbe(url, opts);
     });

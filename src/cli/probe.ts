@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { KbError } from '../engine/errors.ts';
 import type { DiagnoseRequest } from '../generated/schema-types.ts';
+import { type Lang, t } from '../i18n/index.ts';
 import { probe, type ProbeResult, type ProbeStep, type ProgressEvent } from '../probe/index.ts';
 
 /** Flags of `kb probe`; `password` exists only to refuse it (see readPassword). */
@@ -14,6 +15,8 @@ export interface ProbeCliOptions {
   readonly ca?: string;
   readonly timeout?: string;
   readonly format?: 'text' | 'json';
+  /** Language of the step titles, summaries and the text report (default en); the facts are the same. */
+  readonly lang?: Lang;
 }
 
 /** The streams and environment the command uses; tests pass their own. */
@@ -72,10 +75,16 @@ function stepTimeout(seconds: string | undefined): number | undefined {
   return Math.max(1, Math.round(n * 1000));
 }
 
+/** A number with a fixed count of decimals, with a decimal comma in German. */
+function decimal(n: number, digits: number, lang: Lang): string {
+  const text = n.toFixed(digits);
+  return lang === 'de' ? text.replace('.', ',') : text;
+}
+
 const spinner = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /** One line on a terminal, redrawn while a step runs and erased when it ends (stdout stays clean for the report). */
-export function progressLine(stream: CliIo['stderr']): { readonly update: (e: ProgressEvent) => void; readonly close: () => void } {
+export function progressLine(stream: CliIo['stderr'], lang: Lang = 'en'): { readonly update: (e: ProgressEvent) => void; readonly close: () => void } {
   let timer: NodeJS.Timeout | undefined;
   let frame = 0;
   const clear = () => {
@@ -89,8 +98,8 @@ export function progressLine(stream: CliIo['stderr']): { readonly update: (e: Pr
       if (e.phase === 'end') return;
       const t0 = performance.now();
       const draw = () => {
-        const seconds = ((performance.now() - t0) / 1000).toFixed(1);
-        const line = `${spinner[frame++ % spinner.length]} ${e.label} … ${seconds} s (limit ${Math.round(e.timeoutMs / 1000)} s)`;
+        const seconds = decimal((performance.now() - t0) / 1000, 1, lang);
+        const line = `${spinner[frame++ % spinner.length]} ${t(lang, 'probe.cli.progress', { label: e.label, seconds, limit: Math.round(e.timeoutMs / 1000) })}`;
         stream.write(`\r\x1b[2K${line.slice(0, Math.max(20, (stream.columns ?? 80) - 1))}`);
       };
       draw();
@@ -105,7 +114,8 @@ export function progressLine(stream: CliIo['stderr']): { readonly update: (e: Pr
 export async function probeFromCli(url: string, opts: ProbeCliOptions, io: CliIo): Promise<ProbeResult> {
   const password = await readPassword(opts, io);
   const stepTimeoutMs = stepTimeout(opts.timeout);
-  const progress = io.stderr.isTTY ? progressLine(io.stderr) : undefined;
+  const lang = opts.lang ?? 'en';
+  const progress = io.stderr.isTTY ? progressLine(io.stderr, lang) : undefined;
   try {
     return await probe(url, {
       ...(opts.email ? { email: opts.email } : {}),
@@ -115,35 +125,42 @@ export async function probeFromCli(url: string, opts: ProbeCliOptions, io: CliIo
       ...(opts.ca ? { ca: readCa(opts.ca) } : {}),
       ...(stepTimeoutMs ? { stepTimeoutMs } : {}),
       ...(progress ? { onProgress: progress.update } : {}),
+      lang,
     });
   } finally {
     progress?.close();
   }
 }
 
-const marks: Readonly<Record<ProbeStep['status'], string>> = { ok: 'ok  ', warning: 'warn', failed: 'FAIL', skipped: 'skip' };
+const statuses: readonly ProbeStep['status'][] = ['ok', 'warning', 'failed', 'skipped'];
 
-/** The probe's report as text (steps, then the facts) or as the JSON result. */
-export function renderProbe(result: ProbeResult, format: 'text' | 'json'): string {
+/**
+ * The probe's report as text (steps, then the facts) or as the JSON result. The text is in `lang`; step
+ * summaries are in the language the probe ran in. Step ids, fact names and values stay as they are.
+ */
+export function renderProbe(result: ProbeResult, format: 'text' | 'json', lang: Lang = 'en'): string {
   if (format === 'json') return `${JSON.stringify(result, null, 2)}\n`;
-  const lines = [`Probe of ${result.url} (${(result.ms / 1000).toFixed(2)} s)`, ''];
+  const marks = new Map(statuses.map((s) => [s, t(lang, `probe.mark.${s}`)]));
+  const markWidth = Math.max(...[...marks.values()].map((m) => m.length));
+  const lines = [t(lang, 'probe.cli.title', { url: result.url, seconds: decimal(result.ms / 1000, 2, lang) }), ''];
   for (const s of result.steps) {
     const time = s.status === 'skipped' ? '' : `  ${s.ms} ms`;
     const code = s.errorCode ? ` [${s.errorCode}]` : '';
-    lines.push(`  ${marks[s.status]}  ${s.step.padEnd(4)}  ${s.summary}${code}${time}`);
+    lines.push(`  ${(marks.get(s.status) ?? s.status).padEnd(markWidth)}  ${s.step.padEnd(4)}  ${s.summary}${code}${time}`);
   }
-  lines.push('', 'Observed facts:');
+  lines.push('', t(lang, 'probe.cli.facts'));
   const facts = Object.entries(result.facts);
   const width = Math.max(...facts.map(([k]) => k.length));
-  for (const [name, value] of facts) lines.push(`  ${name.padEnd(width)}  ${Array.isArray(value) ? value.join(', ') || '(none)' : String(value)}`);
-  lines.push('', `Diagnose with these facts: kb diagnose --probe ${JSON.stringify(result.url)}`);
+  for (const [name, value] of facts) lines.push(`  ${name.padEnd(width)}  ${Array.isArray(value) ? value.join(', ') || t(lang, 'probe.none') : String(value)}`);
+  const command = `kb diagnose --probe ${JSON.stringify(result.url)}${lang === 'en' ? '' : ` --lang ${lang}`}`;
+  lines.push('', t(lang, 'probe.cli.next', { command }));
   return `${lines.join('\n')}\n`;
 }
 
 /** `kb probe <url>`: probes and prints the report on standard output. */
 export async function runProbe(url: string, opts: ProbeCliOptions, io: CliIo = processIo()): Promise<ProbeResult> {
   const result = await probeFromCli(url, opts, io);
-  io.stdout.write(renderProbe(result, opts.format ?? 'text'));
+  io.stdout.write(renderProbe(result, opts.format ?? 'text', opts.lang ?? 'en'));
   return result;
 }
 
@@ -151,7 +168,7 @@ export async function runProbe(url: string, opts: ProbeCliOptions, io: CliIo = p
  * `kb diagnose --probe <url>`: probes with the e-mail address and user name given as facts, and adds
  * what it observed as the request's `observed` facts (which win over given ones, with a warning).
  */
-export async function addProbeFacts(request: DiagnoseRequest, url: string, opts: Pick<ProbeCliOptions, 'passwordStdin' | 'password'>, io: CliIo = processIo()): Promise<DiagnoseRequest> {
+export async function addProbeFacts(request: DiagnoseRequest, url: string, opts: Pick<ProbeCliOptions, 'passwordStdin' | 'password' | 'lang'>, io: CliIo = processIo()): Promise<DiagnoseRequest> {
   const given = (request.facts ?? {}) as Record<string, unknown>;
   const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
   const email = text(given['email']);

@@ -6,24 +6,34 @@ import { type ConditionNode, type Folded, fold, isLeaf, type LeafCondition, type
 
 export type FactMap = Readonly<Record<string, FactValue>>;
 
-/** A cause with its json-rules-engine rule, built once when the knowledge base loads. */
+/** A cause with its json-rules-engine rule. */
 export interface CompiledCause {
   readonly decl: CauseDeclaration;
   readonly conditions: ConditionNode;
+  /** Built on first use and kept for the life of the knowledge base (never per call). */
   readonly engine: Engine;
 }
 
-/** Builds one engine per cause so a diagnosis runs only the causes that matter for it. */
+/**
+ * One engine per cause, so a diagnosis runs only the causes that matter for it. The engine is built
+ * the first time the cause is evaluated: a knowledge base of 10,000 causes loads without building
+ * 10,000 engines, most of which a process may never need.
+ */
 export function compileCause(decl: CauseDeclaration): CompiledCause {
-  const engine = new Engine([], { allowUndefinedFacts: true });
-  for (const [name, fn] of Object.entries(customOperators)) engine.addOperator(name, fn);
-  const rule: RuleProperties = {
-    name: decl.id,
-    conditions: decl.conditions as unknown as TopLevelCondition,
-    event: { type: 'cause', params: { id: decl.id } },
+  let engine: Engine | undefined;
+  return {
+    decl,
+    conditions: decl.conditions as unknown as ConditionNode,
+    get engine() {
+      if (!engine) {
+        engine = new Engine([], { allowUndefinedFacts: true });
+        for (const [name, fn] of Object.entries(customOperators)) engine.addOperator(name, fn);
+        const rule: RuleProperties = { name: decl.id, conditions: decl.conditions as unknown as TopLevelCondition, event: { type: 'cause', params: { id: decl.id } } };
+        engine.addRule(rule);
+      }
+      return engine;
+    },
   };
-  engine.addRule(rule);
-  return { decl, conditions: decl.conditions as unknown as ConditionNode, engine };
 }
 
 function referencedFact(value: unknown): string | undefined {

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Lang } from '../i18n/index.ts';
+import * as generated from '../generated/validators.cjs';
 import { humanize, type SchemaProblem } from './schema-messages.ts';
 
 export type { SchemaProblem };
@@ -36,8 +37,20 @@ export function loadSchemas(): Record<string, object> {
   return out;
 }
 
+// Precompiled at build time (scripts/gen-validators.js) for the file kinds read on every load.
+const precompiled: Partial<Record<SchemaName, ValidateFunction>> = {
+  kb: generated.validateKb,
+  facts: generated.validateFacts,
+  symptoms: generated.validateSymptoms,
+  signals: generated.validateSignals,
+  causes: generated.validateCauses,
+  tests: generated.validateTests,
+  'front-matter': generated.validateFrontMatter,
+  'diagnose-request': generated.validateDiagnoseRequest,
+};
+
 function validatorFor(name: SchemaName): ValidateFunction {
-  let v = compiled.get(name);
+  let v = compiled.get(name) ?? precompiled[name];
   if (v) return v;
   if (!ajv) {
     // Loaded on first use: diagnosing uses the precompiled request validator instead.

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { type Lang, t } from '../i18n/index.ts';
 import { headerValue, headerValues, parseChallenges } from './headers.ts';
 import { type HttpResponse, sendRequest } from './http-client.ts';
-import { soapHeaders, type StepOutcome } from './http-step.ts';
+import { bodyCut, soapHeaders, type StepOutcome } from './http-step.ts';
 import { errorCodeOf, type Limits } from './limits.ts';
 import { authenticateMessage, challengeFromTokens, type ChallengeMessage, negotiateMessage, splitUsername } from './ntlm.ts';
 import { readSoapResponse, type SoapReading } from './soap.ts';
@@ -24,6 +25,8 @@ export interface EwsStepContext {
   readonly trust?: SecureContext;
   readonly credentials: Credentials;
   readonly signal: AbortSignal;
+  /** Language of the attempts' notes (default `en`). */
+  readonly lang?: Lang;
 }
 
 export type PasswordScheme = 'NTLM' | 'Basic';
@@ -38,6 +41,8 @@ export function passwordSchemes(offered: readonly AuthScheme[]): PasswordScheme[
 
 interface Exchange {
   readonly response?: HttpResponse;
+  /** The password went out in this exchange (Basic, or NTLM's AUTHENTICATE); `response` answers it. */
+  readonly credentialsSent?: boolean;
   readonly errorCode?: string;
   readonly note?: string;
   readonly ntlm?: ChallengeMessage;
@@ -62,7 +67,7 @@ function post(ctx: EwsStepContext, body: string, authorization: string, agent?: 
 
 async function basic(ctx: EwsStepContext, body: string): Promise<Exchange> {
   const token = Buffer.from(`${ctx.credentials.username}:${ctx.credentials.password}`, 'utf8').toString('base64');
-  return { response: await post(ctx, body, `Basic ${token}`) };
+  return { response: await post(ctx, body, `Basic ${token}`), credentialsSent: true };
 }
 
 /**
@@ -71,20 +76,21 @@ async function basic(ctx: EwsStepContext, body: string): Promise<Exchange> {
  * raw NTLM messages when the server offers only that.
  */
 async function ntlm(ctx: EwsStepContext, body: string, header: 'NTLM' | 'Negotiate'): Promise<Exchange> {
+  const lang = ctx.lang ?? 'en';
   const agent = ctx.target.scheme === 'https' ? new HttpsAgent({ keepAlive: true, maxSockets: 1 }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
   try {
     const first = await post(ctx, body, `${header} ${negotiateMessage().toString('base64')}`, agent);
-    if (first.status !== 401) return { response: first, note: 'the server answered the NTLM negotiation without a challenge' };
+    if (first.status !== 401) return { response: first, note: t(lang, 'probe.ntlm.noChallengeNeeded') };
     const tokens = parseChallenges(headerValues(first.rawHeaders, 'www-authenticate'))
       .filter((c) => c.scheme.toLowerCase() === header.toLowerCase())
       .map((c) => c.token);
     const challenge = challengeFromTokens(tokens);
-    if (!challenge) return { response: first, note: 'the 401 carried no NTLM challenge' };
+    if (!challenge) return { response: first, note: t(lang, 'probe.ntlm.noChallenge') };
     const { user, domain } = splitUsername(ctx.credentials.username);
     const message = authenticateMessage(challenge, { user, domain, password: ctx.credentials.password }, randomBytes(8), Date.now());
     const second = await post(ctx, body, `${header} ${message.toString('base64')}`, agent);
-    const note = second.reusedSocket ? undefined : 'the server closed the connection between the NTLM messages';
-    return { response: second, ntlm: challenge, ...(note ? { note } : {}) };
+    const note = second.reusedSocket ? undefined : t(lang, 'probe.ntlm.connectionClosed');
+    return { response: second, credentialsSent: true, ntlm: challenge, ...(note ? { note } : {}) };
   } finally {
     agent.destroy();
   }
@@ -97,6 +103,12 @@ export interface AuthenticatedResult {
   /** The scheme that got past 401, if any. */
   readonly scheme?: PasswordScheme;
   readonly ntlm?: ChallengeMessage;
+  /**
+   * How signing in ended (the `ewsSignIn` fact): `ok` when the answer to the credentials was anything
+   * but 401/403, `refused` when every scheme tried with the credentials got 401; absent when that is
+   * unknown (a network failure, a 403, or no credentials went out).
+   */
+  readonly signIn?: 'ok' | 'refused';
 }
 
 /** POSTs `body` with each scheme in turn until one gets past 401; a network failure ends the attempts. */
@@ -104,6 +116,8 @@ export async function authenticatedCall(ctx: EwsStepContext, body: string, schem
   const attempts: EwsAttempt[] = [];
   let ntlmChallenge: ChallengeMessage | undefined;
   let refused: { response: HttpResponse; soap?: SoapReading } | undefined;
+  // Whether any scheme sent the password and got its 401 (NTLM without a challenge never sends it).
+  let refusedWithCredentials = false;
   for (const scheme of schemes) {
     const t0 = performance.now();
     let exchange: Exchange;
@@ -124,14 +138,18 @@ export async function authenticatedCall(ctx: EwsStepContext, body: string, schem
       ...(exchange.note ? { note: exchange.note } : {}),
     });
     if (!res) return { attempts, ...(ntlmChallenge ? { ntlm: ntlmChallenge } : {}) };
-    if (res.status !== 401) return { attempts, response: res, ...(soap ? { soap } : {}), scheme, ...(ntlmChallenge ? { ntlm: ntlmChallenge } : {}) };
+    if (res.status !== 401) {
+      const signIn = exchange.credentialsSent && res.status !== 403 ? { signIn: 'ok' as const } : {};
+      return { attempts, response: res, ...(soap ? { soap } : {}), scheme, ...(ntlmChallenge ? { ntlm: ntlmChallenge } : {}), ...signIn };
+    }
+    refusedWithCredentials ||= exchange.credentialsSent === true;
     refused = { response: res, ...(soap ? { soap } : {}) };
   }
-  return { attempts, ...refused, ...(ntlmChallenge ? { ntlm: ntlmChallenge } : {}) };
+  return { attempts, ...refused, ...(ntlmChallenge ? { ntlm: ntlmChallenge } : {}), ...(refused && refusedWithCredentials ? { signIn: 'refused' as const } : {}) };
 }
 
 /** Turns an authenticated call into the EWS (or send) step's report and facts. */
-export function judgeEws(operation: 'GetFolder' | 'CreateItem', result: AuthenticatedResult): StepOutcome<EwsDetails> {
+export function judgeEws(operation: 'GetFolder' | 'CreateItem', result: AuthenticatedResult, lang: Lang = 'en'): StepOutcome<EwsDetails> {
   const { attempts, response: res, soap } = result;
   const tried = attempts.map((a) => a.scheme).join(', ');
   const details: EwsDetails = {
@@ -149,16 +167,18 @@ export function judgeEws(operation: 'GetFolder' | 'CreateItem', result: Authenti
   const facts: ProbeFacts = {
     ...(soap?.serverVersion ? { serverVersion: soap.serverVersion } : {}),
     ...(soap?.responseCode && soap.responseCode !== 'NoError' ? { ewsErrorCode: soap.responseCode } : {}),
+    // The sign-in fact is the EWS call's (GetFolder); the test message reuses the scheme that worked.
+    ...(operation === 'GetFolder' && result.signIn ? { ewsSignIn: result.signIn } : {}),
   };
   const version = soap?.serverVersion ? `, Exchange ${soap.serverVersion}` : '';
   if (!res) {
     const code = attempts.at(-1)?.errorCode ?? 'EPROBE';
-    return { status: 'failed', errorCode: code, summary: `${operation} with ${tried}: no answer (${code})`, details, facts };
+    return { status: 'failed', errorCode: code, summary: t(lang, 'probe.ews.noAnswer', { operation, schemes: tried, code }), details, facts };
   }
   if (res.status === 401) {
-    return { status: 'failed', errorCode: 'HTTP_401', summary: `${operation}: the server refused the credentials (401 with ${tried})`, details, facts };
+    return { status: 'failed', errorCode: 'HTTP_401', summary: t(lang, 'probe.ews.refused', { operation, schemes: tried }), details, facts };
   }
-  const how = `${operation} signed in with ${result.scheme}`;
+  const how = t(lang, 'probe.ews.signedIn', { operation, scheme: result.scheme ?? '?' });
   if (soap?.responseCode === 'NoError') return { status: 'ok', summary: `${how}: NoError${version}`, details, facts };
   if (soap?.responseCode) {
     const text = soap.messageText ? `: ${soap.messageText.slice(0, 120)}` : '';
@@ -166,9 +186,9 @@ export function judgeEws(operation: 'GetFolder' | 'CreateItem', result: Authenti
   }
   if (res.status >= 300 && res.status < 400) {
     const location = headerValue(res.rawHeaders, 'location') ?? '';
-    return { status: 'failed', errorCode: `HTTP_${res.status}`, summary: `${operation}: redirected to ${location.slice(0, 120)} (credentials are not sent on)`, details, facts };
+    return { status: 'failed', errorCode: `HTTP_${res.status}`, summary: t(lang, 'probe.ews.redirected', { operation, location: location.slice(0, 120) }), details, facts };
   }
-  const what = soap && !soap.xml ? 'the answer is not valid XML' : soap && !soap.soap ? 'the answer is XML but not SOAP' : 'no EWS ResponseCode in the answer';
-  const cut = res.truncated ? ` (body cut at ${res.body.length} bytes)` : res.bodyError ? ` (body ended early: ${res.bodyError})` : '';
+  const what = t(lang, soap && !soap.xml ? 'probe.ews.notXml' : soap && !soap.soap ? 'probe.ews.notSoap' : 'probe.ews.noResponseCode');
+  const cut = bodyCut(res, lang);
   return { status: 'failed', errorCode: `HTTP_${res.status}`, summary: `${operation} → ${res.status}: ${what}${cut}`, details, facts };
 }

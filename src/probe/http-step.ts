@@ -1,5 +1,6 @@
 import { headerValue, headerValues, knownSchemes, parseChallenges, versionFromHeaders, versionFromOwaPage } from './headers.ts';
 import { type HttpResponse, sendRequest } from './http-client.ts';
+import { type Lang, t } from '../i18n/index.ts';
 import { errorCodeOf, type Limits } from './limits.ts';
 import { recognizeSignInPage, signInPageOfUrl } from './sign-in-page.ts';
 import { getFolderRequest, readSoapResponse } from './soap.ts';
@@ -24,6 +25,8 @@ export interface HttpStepContext {
   /** The TLS step found the certificate wanting; the request goes on unverified to see the HTTP layer. */
   readonly certificateNotVerified: boolean;
   readonly signal: AbortSignal;
+  /** Language of the summary and the hop notes (default `en`). */
+  readonly lang?: Lang;
 }
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
@@ -35,13 +38,15 @@ export const soapHeaders: Readonly<Record<string, string>> = {
   'user-agent': 'exchange-kb-probe/0.1',
 };
 
-const pageNames: Readonly<Record<SignInPage, string>> = {
-  owa: 'Outlook Web App sign-in',
-  'owa-2003': 'Exchange 2003 OWA sign-in (no EWS)',
-  adfs: 'AD FS sign-in',
-  microsoft: 'Microsoft sign-in page',
-  tmg: 'TMG/ISA forms sign-in',
-};
+/** The sign-in page's name as people read it. */
+export const pageName = (page: SignInPage, lang: Lang): string => t(lang, `probe.page.${page}`);
+
+/** ` (body cut at … bytes)` or ` (body ended early: …)` when the body is incomplete, else ''. */
+export function bodyCut(res: HttpResponse, lang: Lang): string {
+  if (res.truncated) return ` ${t(lang, 'probe.http.bodyCut', { bytes: res.body.length })}`;
+  if (res.bodyError) return ` ${t(lang, 'probe.http.bodyEnded', { error: res.bodyError })}`;
+  return '';
+}
 
 function pathOf(u: URL, base: URL): string {
   return u.origin === base.origin ? `${u.pathname}${u.search}` : u.href;
@@ -55,6 +60,7 @@ function pathOf(u: URL, base: URL): string {
  */
 export async function unauthenticatedRequest(ctx: HttpStepContext): Promise<StepOutcome<HttpDetails>> {
   const { target, limits } = ctx;
+  const lang = ctx.lang ?? 'en';
   const hops: HttpHop[] = [];
   let url = target.url;
   let method: 'GET' | 'POST' = 'POST';
@@ -87,9 +93,9 @@ export async function unauthenticatedRequest(ctx: HttpStepContext): Promise<Step
       });
     } catch (e) {
       const code = errorCodeOf(e);
-      hops.push({ method, url: url.href, ms: Math.round(performance.now() - t0), errorCode: code, note: 'no answer' });
+      hops.push({ method, url: url.href, ms: Math.round(performance.now() - t0), errorCode: code, note: t(lang, 'probe.hop.noAnswer') });
       if (!first) {
-        return { status: 'failed', errorCode: code, summary: `${method} ${pathOf(url, target.url)}: no answer (${code})`, details: { hops, ...(ctx.certificateNotVerified ? { certificateNotVerified: true } : {}) }, facts: { clientErrorCode: code } };
+        return { status: 'failed', errorCode: code, summary: t(lang, 'probe.http.noAnswer', { method, path: pathOf(url, target.url), code }), details: { hops, ...(ctx.certificateNotVerified ? { certificateNotVerified: true } : {}) }, facts: { clientErrorCode: code } };
       }
       break;
     }
@@ -112,7 +118,7 @@ export async function unauthenticatedRequest(ctx: HttpStepContext): Promise<Step
     try {
       next = location !== undefined && redirectStatuses.has(res.status) ? new URL(location, url) : null;
     } catch {
-      hops.push({ method, url: url.href, status: res.status, ...(location ? { location: location.slice(0, 300) } : {}), ms, note: 'the Location header is not a URL' });
+      hops.push({ method, url: url.href, status: res.status, ...(location ? { location: location.slice(0, 300) } : {}), ms, note: t(lang, 'probe.hop.badLocation') });
       break;
     }
     if (!next) {
@@ -123,11 +129,11 @@ export async function unauthenticatedRequest(ctx: HttpStepContext): Promise<Step
     const hopBase = { method, url: url.href, status: res.status, location: next.href, ms };
     if (leadsTo) signIn ??= leadsTo;
     if (next.hostname !== target.url.hostname || !/^https?:$/.test(next.protocol)) {
-      hops.push({ ...hopBase, note: `not followed: another ${next.hostname !== target.url.hostname ? 'host' : 'scheme'}${leadsTo ? ` (${pageNames[leadsTo]})` : ''}` });
+      hops.push({ ...hopBase, note: `${t(lang, next.hostname !== target.url.hostname ? 'probe.hop.otherHost' : 'probe.hop.otherScheme')}${leadsTo ? ` (${pageName(leadsTo, lang)})` : ''}` });
       break;
     }
     if (hop >= limits.maxRedirects) {
-      hops.push({ ...hopBase, note: `not followed: redirect limit (${limits.maxRedirects}) reached` });
+      hops.push({ ...hopBase, note: t(lang, 'probe.hop.redirectLimit', { limit: limits.maxRedirects }) });
       break;
     }
     hops.push(hopBase);
@@ -173,26 +179,26 @@ export async function unauthenticatedRequest(ctx: HttpStepContext): Promise<Step
     ...(res.truncated || res.bodyError ? { truncated: true } : {}),
     ...(ctx.certificateNotVerified ? { certificateNotVerified: true } : {}),
   };
-  return { ...judge(firstRes.status, firstLocation, signIn, schemes, soap !== null && soap.soap, hops, target, res), details, facts };
+  return { ...judge(firstRes.status, firstLocation, signIn, schemes, soap !== null && soap.soap, hops, target, res, lang), details, facts };
 }
 
 /** The verdict and the one-line summary of the unauthenticated request. */
-function judge(status: number, location: string | undefined, signIn: SignInPage | null, schemes: readonly AuthScheme[] | undefined, soap: boolean, hops: readonly HttpHop[], target: ProbeTarget, last: HttpResponse): { status: StepStatus; summary: string } {
+function judge(status: number, location: string | undefined, signIn: SignInPage | null, schemes: readonly AuthScheme[] | undefined, soap: boolean, hops: readonly HttpHop[], target: ProbeTarget, last: HttpResponse, lang: Lang): { status: StepStatus; summary: string } {
   const head = `POST ${target.url.pathname} → ${status}`;
-  const cut = last.truncated ? ` (body cut at ${last.body.length} bytes)` : last.bodyError ? ` (body ended early: ${last.bodyError})` : '';
+  const cut = bodyCut(last, lang);
   if (redirectStatuses.has(status) && location) {
     const where = location.length > 120 ? `${location.slice(0, 117)}…` : location;
-    const page = signIn ? `: ${pageNames[signIn]}` : '';
-    const followed = hops.length > 1 ? `, ${hops.length - 1} redirect(s) followed, last answer ${hops.at(-1)?.status ?? 'none'}` : '';
-    return { status: 'warning', summary: `${head} to ${where}${page}${followed}${cut}` };
+    const page = signIn ? `: ${pageName(signIn, lang)}` : '';
+    const followed = hops.length > 1 ? `, ${t(lang, 'probe.http.followed', { count: hops.length - 1, status: hops.at(-1)?.status ?? t(lang, 'probe.http.noStatus') })}` : '';
+    return { status: 'warning', summary: `${t(lang, 'probe.http.redirect', { head, where })}${page}${followed}${cut}` };
   }
-  if (status === 440) return { status: 'warning', summary: `${head} Login Timeout: ${pageNames.owa} answers instead of EWS${cut}` };
+  if (status === 440) return { status: 'warning', summary: `${t(lang, 'probe.http.loginTimeout', { head, page: pageName('owa', lang) })}${cut}` };
   if (status === 401) {
-    if (schemes && schemes.length > 0) return { status: 'ok', summary: `${head}, sign-in offered: ${schemes.join(', ')}${cut}` };
-    return { status: 'warning', summary: `${head} without a known sign-in scheme${cut}` };
+    if (schemes && schemes.length > 0) return { status: 'ok', summary: `${t(lang, 'probe.http.offered', { head, schemes: schemes.join(', ') })}${cut}` };
+    return { status: 'warning', summary: `${t(lang, 'probe.http.noScheme', { head })}${cut}` };
   }
-  if (signIn) return { status: 'warning', summary: `${head}: ${pageNames[signIn]} instead of EWS${cut}` };
-  if (status === 200 && !soap) return { status: 'warning', summary: `${head}, but the answer is not SOAP (${headerValue(last.rawHeaders, 'content-type') ?? 'no content type'})${cut}` };
+  if (signIn) return { status: 'warning', summary: `${t(lang, 'probe.http.signInPage', { head, page: pageName(signIn, lang) })}${cut}` };
+  if (status === 200 && !soap) return { status: 'warning', summary: `${t(lang, 'probe.http.notSoap', { head, contentType: headerValue(last.rawHeaders, 'content-type') ?? t(lang, 'probe.http.noContentType') })}${cut}` };
   if (status >= 400) return { status: 'warning', summary: `${head}${cut}` };
   return { status: cut ? 'warning' : 'ok', summary: `${head}${cut}` };
 }

@@ -1,4 +1,5 @@
 import { KbError } from '../engine/errors.ts';
+import { type Lang, t } from '../i18n/index.ts';
 import type { ProbeOptions } from './types.ts';
 
 /** The probe's safety limits, all enforced: time per step, time overall, redirects and bytes read. */
@@ -42,8 +43,8 @@ export function resolveLimits(options: ProbeOptions): Limits {
 }
 
 /** An error shaped like Node's own socket errors, so every timeout reports the same `ETIMEDOUT` code. */
-export function timeoutError(what: string, ms: number): NodeJS.ErrnoException {
-  const e: NodeJS.ErrnoException = new Error(`${what} did not finish within ${ms} ms`);
+export function timeoutError(what: string, ms: number, lang: Lang = 'en'): NodeJS.ErrnoException {
+  const e: NodeJS.ErrnoException = new Error(t(lang, 'probe.timeout', { what, ms }));
   e.code = 'ETIMEDOUT';
   return e;
 }
@@ -62,10 +63,10 @@ export function errorMessageOf(error: unknown): string {
   return text.replace(/\s+/g, ' ').slice(0, 200);
 }
 
-/** A signal for one step: aborts after `ms` with an ETIMEDOUT error, or when `outer` aborts. */
-export function stepSignal(what: string, ms: number, outer?: AbortSignal): { readonly signal: AbortSignal; readonly dispose: () => void } {
+/** A signal for one step: aborts after `ms` with an ETIMEDOUT error (its message in `lang`), or when `outer` aborts. */
+export function stepSignal(what: string, ms: number, outer?: AbortSignal, lang: Lang = 'en'): { readonly signal: AbortSignal; readonly dispose: () => void } {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(timeoutError(what, ms)), ms);
+  const timer = setTimeout(() => controller.abort(timeoutError(what, ms, lang)), ms);
   const onOuter = () => controller.abort(outer?.reason);
   if (outer?.aborted) controller.abort(outer.reason);
   else outer?.addEventListener('abort', onOuter, { once: true });

@@ -1,5 +1,6 @@
 import type { SecureContext } from 'node:tls';
 import { KbError } from '../engine/errors.ts';
+import { isLang, type Lang, t } from '../i18n/index.ts';
 import { tcpConnect, tlsHandshake, trustContext } from './connect.ts';
 import { authenticatedCall, type Credentials, judgeEws, passwordSchemes, type PasswordScheme } from './ews-step.ts';
 import { type StepOutcome, unauthenticatedRequest } from './http-step.ts';
@@ -39,6 +40,14 @@ function checkCredentials(options: ProbeOptions): Credentials | null {
   return { username: name, password };
 }
 
+/** The report's language: `en` unless `de` is asked for; anything else is an input error. */
+function checkLang(options: ProbeOptions): Lang {
+  const lang: unknown = options.lang;
+  if (lang === undefined) return 'en';
+  if (!isLang(lang)) throw new KbError('PROBE_FAILED', 'The probe option lang must be "de" or "en".', { field: 'lang' });
+  return lang;
+}
+
 /**
  * Probes an Exchange URL layer by layer (URL, DNS, TCP, TLS, HTTP without credentials, EWS with
  * credentials, and an optional test message) and returns the facts it observed under the catalogue's
@@ -50,6 +59,7 @@ function checkCredentials(options: ProbeOptions): Credentials | null {
  */
 export async function probe(url: string, options: ProbeOptions = {}): Promise<ProbeResult> {
   const limits = resolveLimits(options);
+  const lang = checkLang(options);
   const credentials = checkCredentials(options);
   const allowlist = options.restrictTargets ? compileAllowlist(options.restrictTargets.allowlist) : null;
   const target = parseTarget(url);
@@ -63,7 +73,7 @@ export async function probe(url: string, options: ProbeOptions = {}): Promise<Pr
     ...(options.email ? { email: options.email } : {}),
     ...(options.username !== undefined ? { username: options.username } : {}),
   };
-  const overall = stepSignal('The probe', limits.timeoutMs, options.signal);
+  const overall = stepSignal(t(lang, 'probe.label.whole'), limits.timeoutMs, options.signal, lang);
   const progress = options.onProgress;
 
   const record = (report: ProbeStep) => {
@@ -77,7 +87,7 @@ export async function probe(url: string, options: ProbeOptions = {}): Promise<Pr
       facts[name] = value;
     }
   };
-  const stopped = () => (options.signal?.aborted ? 'stopped' : `not run: the probe's time limit (${limits.timeoutMs} ms) was reached`);
+  const stopped = () => (options.signal?.aborted ? t(lang, 'probe.stopped') : t(lang, 'probe.skip.timeLimit', { ms: limits.timeoutMs }));
   // Once the probe is stopped, that is the reason every later step did not run.
   const skip = (step: StepId, summary: string) => record({ step, status: 'skipped', ms: 0, summary: overall.signal.aborted ? stopped() : summary, details: {} } as ProbeStep);
 
@@ -89,7 +99,7 @@ export async function probe(url: string, options: ProbeOptions = {}): Promise<Pr
     }
     const budget = Math.max(1, Math.min(limits.stepTimeoutMs, limits.timeoutMs - Math.round(performance.now() - t0)));
     progress?.({ phase: 'start', step, label, timeoutMs: budget });
-    const { signal, dispose } = stepSignal(label, budget, overall.signal);
+    const { signal, dispose } = stepSignal(label, budget, overall.signal, lang);
     const s0 = performance.now();
     let outcome: Outcome<S>;
     try {
@@ -103,7 +113,7 @@ export async function probe(url: string, options: ProbeOptions = {}): Promise<Pr
     }
     if (options.signal?.aborted) {
       // Stopped by the caller: what the step saw is cut short, so it is not a fact about the server.
-      record({ step, status: 'skipped', ms: Math.round(performance.now() - s0), summary: 'stopped', details: {} } as ProbeStep);
+      record({ step, status: 'skipped', ms: Math.round(performance.now() - s0), summary: t(lang, 'probe.stopped'), details: {} } as ProbeStep);
       return null;
     }
     merge(outcome.facts);
@@ -112,7 +122,7 @@ export async function probe(url: string, options: ProbeOptions = {}): Promise<Pr
   };
 
   try {
-    await runAll({ target, options, limits, credentials, allowlist, trust }, run, skip);
+    await runAll({ target, options, limits, credentials, allowlist, trust, lang }, run, skip);
   } finally {
     overall.dispose();
   }
@@ -128,113 +138,115 @@ interface Setup {
   readonly credentials: Credentials | null;
   readonly allowlist: Allowlist | null;
   readonly trust: SecureContext | undefined;
+  readonly lang: Lang;
 }
 
 /** The steps in order; each decides from the earlier ones whether it can still observe anything. */
 async function runAll(setup: Setup, run: Run, skip: (step: StepId, summary: string) => void): Promise<void> {
-  const { target, options, limits, credentials, allowlist, trust } = setup;
+  const { target, options, limits, credentials, allowlist, trust, lang } = setup;
+  const noTestMessage = t(lang, 'probe.skip.noTestMessage');
   const later = (from: StepId, summary: string) => {
     const order: StepId[] = ['dns', 'tcp', 'tls', 'http', 'ews', 'send'];
-    for (const s of order.slice(order.indexOf(from))) skip(s, s === 'send' && !options.sendTestTo ? 'not run: no test message requested' : summary);
+    for (const s of order.slice(order.indexOf(from))) skip(s, s === 'send' && !options.sendTestTo ? noTestMessage : summary);
   };
 
-  await run('url', `Reading ${target.text}`, async () => {
-    const { details, warnings } = describeTarget(target);
+  await run('url', t(lang, 'probe.label.url', { url: target.text }), async () => {
+    const { details, warnings } = describeTarget(target, lang);
     const where = `${target.scheme}://${target.host}:${target.port}${target.path}`;
-    return warnings.length === 0 ? { status: 'ok', summary: `${where} is an EWS endpoint`, details } : { status: 'warning', summary: `${where}: ${warnings.join('; ')}`, details };
+    return warnings.length === 0 ? { status: 'ok', summary: t(lang, 'probe.url.ok', { where }), details } : { status: 'warning', summary: `${where}: ${warnings.join('; ')}`, details };
   });
 
   let addresses: readonly ResolvedAddress[] = [];
-  const dns = await run('dns', `Resolving ${target.host}`, async (signal) => {
+  const dns = await run('dns', t(lang, 'probe.label.dns', { host: target.host }), async (signal) => {
     try {
       addresses = await resolveHost(target.host, options.lookup ?? systemLookup, signal);
     } catch (e) {
       const code = errorCodeOf(e);
       const notFound = code === 'ENOTFOUND' || code === 'ENODATA';
-      return { status: 'failed', errorCode: code, summary: `${target.host} does not resolve (${code})`, details: { host: target.host }, facts: { ...(notFound ? { dnsResolves: false } : {}), clientErrorCode: code } };
+      return { status: 'failed', errorCode: code, summary: t(lang, 'probe.dns.failed', { host: target.host, code }), details: { host: target.host }, facts: { ...(notFound ? { dnsResolves: false } : {}), clientErrorCode: code } };
     }
     const list = addresses.map((a) => a.address);
     const refusal = allowlist ? refusalFor(target.host, list, allowlist) : null;
     if (refusal) {
       throw new KbError('PROBE_FAILED', `Refusing to probe ${target.host}: it resolves to ${refusal.address}, a ${refusal.reason} address, and the allowlist does not name it.`, { field: 'url' });
     }
-    const summary = target.isIp ? `${target.host} is an IP address: nothing to resolve` : `${target.host} → ${list.join(', ')}`;
+    const summary = target.isIp ? t(lang, 'probe.dns.ip', { host: target.host }) : `${target.host} → ${list.join(', ')}`;
     return { status: 'ok', summary, details: { host: target.host, addresses: list }, facts: { dnsResolves: true } };
   });
-  if (!dns || dns.status !== 'ok') return later('tcp', 'not run: the host name did not resolve');
+  if (!dns || dns.status !== 'ok') return later('tcp', t(lang, 'probe.skip.noDns'));
 
   let address: ResolvedAddress | undefined;
-  const tcp = await run('tcp', `Connecting to ${target.host}:${target.port}`, async (signal) => {
+  const tcp = await run('tcp', t(lang, 'probe.label.tcp', { host: target.host, port: target.port }), async (signal) => {
     let lastCode = 'EPROBE';
     for (const candidate of addresses) {
       try {
         await tcpConnect(candidate, target.port, signal);
         address = candidate;
-        return { status: 'ok', summary: `connected to ${candidate.address}:${target.port}`, details: { address: candidate.address, port: target.port }, facts: { tcpReachable: true } };
+        return { status: 'ok', summary: t(lang, 'probe.tcp.ok', { address: candidate.address, port: target.port }), details: { address: candidate.address, port: target.port }, facts: { tcpReachable: true } };
       } catch (e) {
         lastCode = errorCodeOf(e);
         if (signal.aborted) break;
       }
     }
     const shown = addresses.map((a) => a.address).join(', ');
-    return { status: 'failed', errorCode: lastCode, summary: `no TCP connection to ${shown} port ${target.port} (${lastCode})`, details: { address: addresses[0]!.address, port: target.port }, facts: { ...(unreachable.has(lastCode) ? { tcpReachable: false } : {}), clientErrorCode: lastCode } };
+    return { status: 'failed', errorCode: lastCode, summary: t(lang, 'probe.tcp.failed', { addresses: shown, port: target.port, code: lastCode }), details: { address: addresses[0]!.address, port: target.port }, facts: { ...(unreachable.has(lastCode) ? { tcpReachable: false } : {}), clientErrorCode: lastCode } };
   });
-  if (!tcp || !address) return later('tls', 'not run: no TCP connection');
+  if (!tcp || !address) return later('tls', t(lang, 'probe.skip.noTcp'));
   const connected = address;
 
   let certificateNotVerified = false;
   let tlsOk = target.scheme === 'http';
   if (target.scheme === 'https') {
-    const tls = await run('tls', `TLS handshake with ${target.host}:${target.port}`, async (signal) => {
+    const tls = await run('tls', t(lang, 'probe.label.tls', { host: target.host, port: target.port }), async (signal) => {
       let seen;
       try {
         seen = await tlsHandshake({ address: connected, port: target.port, ...(target.isIp ? {} : { servername: target.host }), ...(trust ? { trust } : {}), signal });
       } catch (e) {
         const code = errorCodeOf(e);
-        return { status: 'failed', errorCode: code, summary: `the TLS handshake failed (${code}): ${errorMessageOf(e)}`, details: {}, facts: { clientErrorCode: code } };
+        return { status: 'failed', errorCode: code, summary: t(lang, 'probe.tls.failed', { code, message: errorMessageOf(e) }), details: {}, facts: { clientErrorCode: code } };
       }
-      return judgeTls(target, seen, new Date());
+      return judgeTls(target, seen, new Date(), lang);
     });
     if (!tls || tls.status === 'failed') {
-      if (!tls || !tls.details.fingerprint256) return later('http', 'not run: no TLS session');
+      if (!tls || !tls.details.fingerprint256) return later('http', t(lang, 'probe.skip.noTls'));
       certificateNotVerified = true;
     }
     tlsOk = tls.status === 'ok';
   } else {
-    skip('tls', 'plain http: no TLS');
+    skip('tls', t(lang, 'probe.skip.plainHttp'));
   }
 
-  const http = await run('http', `POST ${target.url.pathname} without credentials`, (signal) =>
-    unauthenticatedRequest({ target, address: connected, limits, ...(trust ? { trust } : {}), ...(options.email ? { email: options.email } : {}), certificateNotVerified, signal }),
+  const http = await run('http', t(lang, 'probe.label.http', { path: target.url.pathname }), (signal) =>
+    unauthenticatedRequest({ target, address: connected, limits, ...(trust ? { trust } : {}), ...(options.email ? { email: options.email } : {}), certificateNotVerified, signal, lang }),
   );
-  if (!http || http.status === 'failed') return later('ews', 'not run: no HTTP answer');
+  if (!http || http.status === 'failed') return later('ews', t(lang, 'probe.skip.noHttp'));
 
   const offered: readonly AuthScheme[] = http.facts?.authSchemes ?? [];
   const schemes = passwordSchemes(offered);
   const why = !credentials
-    ? 'no password given'
+    ? t(lang, 'probe.skip.noPassword')
     : target.scheme !== 'https'
-      ? 'credentials are only sent over https'
+      ? t(lang, 'probe.skip.httpsOnly')
       : !tlsOk
-        ? 'credentials are not sent: the certificate does not verify for this host'
+        ? t(lang, 'probe.skip.certNotVerified')
         : http.facts?.httpStatus !== 401
-          ? `the server did not ask for credentials (HTTP ${http.facts?.httpStatus})`
+          ? t(lang, 'probe.skip.notAsked', { status: String(http.facts?.httpStatus) })
           : schemes.length === 0
-            ? `the server offers no password sign-in (${offered.join(', ') || 'no known scheme'}): ${offered.includes('Bearer') ? 'only OAuth' : 'nothing to try'}`
+            ? t(lang, offered.includes('Bearer') ? 'probe.skip.onlyOAuth' : 'probe.skip.nothingToTry', { offered: offered.join(', ') || t(lang, 'probe.skip.noKnownScheme') })
             : null;
-  if (why || !credentials) return later('ews', `not run: ${why}`);
+  if (why || !credentials) return later('ews', why ?? t(lang, 'probe.skip.noPassword'));
 
-  const ctx = { target, address: connected, limits, ...(trust ? { trust } : {}), credentials };
+  const ctx = { target, address: connected, limits, ...(trust ? { trust } : {}), credentials, lang };
   let working: PasswordScheme | undefined;
-  const ews = await run('ews', `EWS GetFolder with ${schemes.join(' then ')}`, async (signal) => {
+  const ews = await run('ews', t(lang, 'probe.label.ews', { schemes: schemes.join(` ${t(lang, 'probe.then')} `) }), async (signal) => {
     const result = await authenticatedCall({ ...ctx, signal }, getFolderRequest(options.email), schemes, offered);
     working = result.scheme;
-    return judgeEws('GetFolder', result);
+    return judgeEws('GetFolder', result, lang);
   });
 
-  if (!options.sendTestTo) return skip('send', 'not run: no test message requested');
-  if (!ews || ews.status !== 'ok' || !working) return skip('send', 'not run: the EWS call did not succeed');
+  if (!options.sendTestTo) return skip('send', noTestMessage);
+  if (!ews || ews.status !== 'ok' || !working) return skip('send', t(lang, 'probe.skip.ewsFailed'));
   const scheme = working;
   const to = options.sendTestTo;
-  await run('send', `Sending a test message to ${to}`, async (signal) => judgeEws('CreateItem', await authenticatedCall({ ...ctx, signal }, sendTestRequest(options.email, to), [scheme], offered)));
+  await run('send', t(lang, 'probe.label.send', { to }), async (signal) => judgeEws('CreateItem', await authenticatedCall({ ...ctx, signal }, sendTestRequest(options.email, to), [scheme], offered), lang));
 }

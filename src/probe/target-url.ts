@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { KbError } from '../engine/errors.ts';
 import { parseFormUrl } from '../facts/url.ts';
+import { type Lang, t } from '../i18n/index.ts';
 import type { UrlDetails } from './types.ts';
 
 /** A URL the probe can connect to. */
@@ -57,12 +58,12 @@ export function parseTarget(raw: unknown): ProbeTarget {
 }
 
 /** The URL step's report: what the URL says before any connection is made. */
-export function describeTarget(t: ProbeTarget): { readonly details: UrlDetails; readonly warnings: readonly string[] } {
+export function describeTarget(target: ProbeTarget, lang: Lang = 'en'): { readonly details: UrlDetails; readonly warnings: readonly string[] } {
   const warnings: string[] = [];
-  if (t.scheme !== 'https') warnings.push('plain http: EWS needs https');
-  if (!t.isEwsEndpoint) warnings.push(`path ${t.path} is not /EWS/Exchange.asmx (try ${t.suggestedEwsUrl})`);
+  if (target.scheme !== 'https') warnings.push(t(lang, 'probe.url.plainHttp'));
+  if (!target.isEwsEndpoint) warnings.push(t(lang, 'probe.url.notEws', { path: target.path, suggested: target.suggestedEwsUrl }));
   return {
-    details: { scheme: t.scheme, host: t.host, port: t.port, path: t.path, isEwsEndpoint: t.isEwsEndpoint, suggestedEwsUrl: t.suggestedEwsUrl },
+    details: { scheme: target.scheme, host: target.host, port: target.port, path: target.path, isEwsEndpoint: target.isEwsEndpoint, suggestedEwsUrl: target.suggestedEwsUrl },
     warnings,
   };
 }

@@ -1,4 +1,5 @@
 import { certificateCoversHost } from '../facts/hostname.ts';
+import { type Lang, t } from '../i18n/index.ts';
 import { isTrusted, summarizeCertificate } from './certificate.ts';
 import type { TlsObservation } from './connect.ts';
 import type { StepOutcome } from './http-step.ts';
@@ -10,9 +11,9 @@ import type { ProbeFacts, TlsDetails } from './types.ts';
  * RFC 6125; IP SANs for an IP host), its dates against `now`, and Node's chain verdict. Node's error
  * code becomes `clientErrorCode`: it is what a Node client would have failed with.
  */
-export function judgeTls(target: ProbeTarget, seen: TlsObservation, now: Date): StepOutcome<TlsDetails> {
+export function judgeTls(target: ProbeTarget, seen: TlsObservation, now: Date, lang: Lang = 'en'): StepOutcome<TlsDetails> {
   if (!seen.certificate) {
-    return { status: 'failed', errorCode: 'ERR_TLS_NO_CERTIFICATE', summary: 'the server sent no certificate', details: {}, facts: { certTrusted: false, clientErrorCode: 'ERR_TLS_NO_CERTIFICATE' } };
+    return { status: 'failed', errorCode: 'ERR_TLS_NO_CERTIFICATE', summary: t(lang, 'probe.tls.noCertificate'), details: {}, facts: { certTrusted: false, clientErrorCode: 'ERR_TLS_NO_CERTIFICATE' } };
   }
   const cert = summarizeCertificate(seen.certificate, now);
   const nameMatches = target.isIp ? cert.ipAltNames.includes(target.host) : certificateCoversHost(cert.altNames, cert.subjectCN, target.host);
@@ -26,12 +27,13 @@ export function judgeTls(target: ProbeTarget, seen: TlsObservation, now: Date): 
     certExpired: cert.expired,
     ...(seen.verifyError ? { clientErrorCode: seen.verifyError } : {}),
   };
-  const names = cert.altNames.length > 0 ? cert.altNames.slice(0, 4).join(', ') + (cert.altNames.length > 4 ? ', …' : '') : `CN ${cert.subjectCN ?? '(none)'}`;
+  const names = cert.altNames.length > 0 ? cert.altNames.slice(0, 4).join(', ') + (cert.altNames.length > 4 ? ', …' : '') : `CN ${cert.subjectCN ?? t(lang, 'probe.none')}`;
+  const day = (iso: string | undefined) => iso?.slice(0, 10) ?? '?';
   const problems = [
-    ...(nameMatches ? [] : [`does not cover ${target.host}`]),
-    ...(cert.expired ? [`is outside its validity dates (${cert.validFrom?.slice(0, 10)} to ${cert.validTo?.slice(0, 10)})`] : []),
-    ...(chainOk ? [] : [`is not trusted (${seen.verifyError})`]),
+    ...(nameMatches ? [] : [t(lang, 'probe.tls.nameMismatch', { host: target.host })]),
+    ...(cert.expired ? [t(lang, 'probe.tls.expired', { from: day(cert.validFrom), to: day(cert.validTo) })] : []),
+    ...(chainOk ? [] : [t(lang, 'probe.tls.untrusted', { code: seen.verifyError ?? '?' })]),
   ];
-  if (problems.length === 0) return { status: 'ok', summary: `certificate for ${names}, issued by ${cert.issuer}, valid to ${cert.validTo?.slice(0, 10)}`, details, facts };
-  return { status: 'failed', ...(seen.verifyError ? { errorCode: seen.verifyError } : {}), summary: `certificate for ${names} ${problems.join(', ')}`, details, facts };
+  if (problems.length === 0) return { status: 'ok', summary: t(lang, 'probe.tls.ok', { names, issuer: cert.issuer, validTo: day(cert.validTo) }), details, facts };
+  return { status: 'failed', ...(seen.verifyError ? { errorCode: seen.verifyError } : {}), summary: t(lang, 'probe.tls.problems', { names, problems: problems.join(', ') }), details, facts };
 }

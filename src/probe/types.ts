@@ -1,5 +1,7 @@
 /** The types of the live probe: what it is given, what each step reports, and the facts it observes. */
 
+import type { Lang } from '../i18n/index.ts';
+
 /** The steps in the order they run: the first layer that fails explains the layers after it. */
 export type StepId = 'url' | 'dns' | 'tcp' | 'tls' | 'http' | 'ews' | 'send';
 
@@ -52,6 +54,8 @@ export interface ProbeOptions {
   readonly restrictTargets?: { readonly allowlist?: readonly string[] };
   /** Stops the probe; the steps not yet run are reported as skipped. */
   readonly signal?: AbortSignal;
+  /** Language of the step titles and summaries (default `en`); facts, codes and details' identifiers are the same in both. */
+  readonly lang?: Lang;
   /** Called when a step starts and ends (the CLI draws its progress line from it). */
   readonly onProgress?: (event: ProgressEvent) => void;
 }
@@ -72,6 +76,8 @@ export interface ProbeFacts {
   certTrusted?: boolean;
   certExpired?: boolean;
   ewsErrorCode?: string;
+  /** How the probe's own authenticated EWS call ended: past authentication, or 401 to every scheme tried. */
+  ewsSignIn?: 'ok' | 'refused';
   clientErrorCode?: string;
 }
 
@@ -179,7 +185,7 @@ interface StepReport<S extends StepId, D> {
   readonly status: StepStatus;
   /** Wall time of the step in whole milliseconds. */
   readonly ms: number;
-  /** One line for people (English). */
+  /** One line for people, in the probe's `lang` (English by default). */
   readonly summary: string;
   /** The error code that ended the step (Node/OpenSSL code, or the EWS ResponseCode). */
   readonly errorCode?: string;

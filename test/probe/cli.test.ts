@@ -149,6 +149,65 @@ describe('kb probe', () => {
   });
 });
 
+describe('kb probe --lang de', () => {
+  const username = `${user.domain}\\${user.name}`;
+
+  it('the text report is German; the JSON facts are the same in both languages', async () => {
+    const { url } = await loopbackEndpoint({ challenges: ['Negotiate', 'NTLM'], headers: exchangeHeaders });
+    const de = fakeIo(null, { KB_PROBE_PASSWORD: user.password });
+    await runProbe(url, { username, email: user.email, ca: caFile, format: 'text', lang: 'de' }, de);
+    const text = de.out();
+    expect(text).toMatch(/^Prüfung von https:\/\/127\.0\.0\.1:\d+\/EWS\/Exchange\.asmx \(\d+,\d\d s\)/);
+    expect(text).toMatch(/ok +ews +GetFolder mit NTLM angemeldet: NoError, Exchange 15\.1\.2507\.6/);
+    expect(text).toMatch(/ok +tls +Zertifikat für .*, ausgestellt von .*, gültig bis \d{4}-\d\d-\d\d/);
+    expect(text).toMatch(/ausgelassen +send +nicht ausgeführt: keine Testnachricht angefordert/);
+    expect(text).toContain('Festgestellte Fakten:');
+    expect(text).toContain(`Mit diesen Fakten diagnostizieren: kb diagnose --probe ${JSON.stringify(url)} --lang de`);
+    for (const english of ['not run', 'signed in with', 'certificate for', 'Observed facts', 'Diagnose with']) expect(text).not.toContain(english);
+    expectNoSecret(text);
+
+    const json = async (lang: 'de' | 'en') => {
+      const io = fakeIo(null, { KB_PROBE_PASSWORD: user.password });
+      await runProbe(url, { username, email: user.email, ca: caFile, format: 'json', lang }, io);
+      return JSON.parse(io.out()) as { facts: Record<string, unknown>; steps: { step: string; status: string; summary: string; errorCode?: string }[] };
+    };
+    const [inGerman, inEnglish] = [await json('de'), await json('en')];
+    expect(inGerman.facts).toEqual(inEnglish.facts);
+    expect(inGerman.facts).toMatchObject({ ewsSignIn: 'ok', serverVersion: '15.1.2507.6', httpStatus: 401 });
+    // Same steps, statuses and codes; only the people's lines differ.
+    const shape = (r: typeof inGerman) => r.steps.map((s) => [s.step, s.status, s.errorCode]);
+    expect(shape(inGerman)).toEqual(shape(inEnglish));
+    expect(inGerman.steps.find((s) => s.step === 'ews')?.summary).toMatch(/^GetFolder mit NTLM angemeldet/);
+    expect(inEnglish.steps.find((s) => s.step === 'ews')?.summary).toMatch(/^GetFolder signed in with NTLM/);
+  });
+
+  it('a refused sign-in and the skipped steps in German; error codes stay English', async () => {
+    const { url } = await loopbackEndpoint({ challenges: ['NTLM', 'Basic realm=""'] });
+    const io = fakeIo(null, { KB_PROBE_PASSWORD: 'not-the-password' });
+    const result = await runProbe(url, { email: user.email, ca: caFile, format: 'text', lang: 'de' }, io);
+    expect(result.facts.ewsSignIn).toBe('refused');
+    expect(io.out()).toMatch(/FEHLER +ews +GetFolder: der Server hat die Zugangsdaten abgelehnt \(401 mit NTLM, Basic\) \[HTTP_401\]/);
+    expect(io.out()).toMatch(/ok +http +POST \/EWS\/Exchange\.asmx → 401, angebotene Anmeldeverfahren: NTLM, Basic/);
+    expect(io.out()).toMatch(/ewsSignIn +refused/);
+  });
+
+  it('the progress line is German, and main() takes --lang de', async () => {
+    const { url } = await loopbackEndpoint({ challenges: ['NTLM'] });
+    const io = fakeIo(null, {}, true);
+    await runProbe(url, { ca: caFile, format: 'json', lang: 'de' }, io);
+    expect(io.err()).toMatch(/TLS-Handshake mit 127\.0\.0\.1:\d+ … \d+,\d s \(Limit 10 s\)/);
+    const captured = captureProcess();
+    expect(await main(['node', 'kb', 'probe', url, '--ca', caFile, '--timeout', '3', '--lang', 'de'])).toBe(0);
+    expect(captured.out()).toMatch(/ews +nicht ausgeführt: kein Passwort angegeben/);
+    expect(captured.out()).toContain('Festgestellte Fakten:');
+  });
+
+  it('probe() refuses an unknown language', async () => {
+    const { probe } = await import('../../src/probe/index.ts');
+    await expect(probe('https://127.0.0.1:1/EWS/Exchange.asmx', { lang: 'fr' as 'de' })).rejects.toMatchObject({ code: 'PROBE_FAILED', field: 'lang' });
+  });
+});
+
 describe('kb diagnose --probe', () => {
   it('probes first and diagnoses with the observed facts (self-signed → cert causes confirmed); the password is not sent', async () => {
     const { url, log } = await loopbackEndpoint({ challenges: ['NTLM', 'Basic realm=""'] }, pki.selfSigned);

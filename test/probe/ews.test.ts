@@ -3,7 +3,7 @@ import { probe, type ProbeOptions, type ProbeResult } from '../../src/probe/inde
 import { type EwsScript, ewsEndpoint, exchangeHeaders, responseMessage, soapEnvelope, soapFault, user } from './_ews.ts';
 import { createPki, host, type TestPki } from './_pki.ts';
 import { type Handler, httpServer, httpsServer, loopbackLookup, type TestServer } from './_servers.ts';
-import { topCause } from './_diagnose.ts';
+import { diagnoseObserved, topCause } from './_diagnose.ts';
 
 let pki: TestPki;
 const servers: TestServer[] = [];
@@ -73,16 +73,18 @@ describe('401 challenges and signing in', () => {
     expect(result.facts.authSchemes).toEqual(['Basic']);
     expect(log.signedIn).toEqual(['Basic']);
     expect(step(result, 'ews')).toMatchObject({ status: 'ok', details: { attempts: [{ scheme: 'Basic', status: 200 }] } });
-    // No catalogue fact says "the probe signed in", so for "Unauthorized" the causes stay open.
-    expect(await topCause(result.facts, { symptom: 'unauthorized' })).toEqual({ id: 'credentials-wrong', status: 'possible' });
+    expect(result.facts.ewsSignIn).toBe('ok');
+    // The probe signed in with the same password: for "Unauthorized" the password is not the cause.
+    expect(await topCause(result.facts, { symptom: 'unauthorized' })).not.toMatchObject({ id: 'credentials-wrong' });
   });
 
   it('a wrong password: NTLM and Basic both answer 401 → credentials refused', async () => {
     const { result, log } = await endpoint({ challenges: ['NTLM', 'Basic realm=""'] }, { username: ntlmUser, password: 'not-the-password' });
     expect(log.signedIn).toEqual([]);
     expect(step(result, 'ews')).toMatchObject({ status: 'failed', errorCode: 'HTTP_401', details: { attempts: [{ scheme: 'NTLM', status: 401 }, { scheme: 'Basic', status: 401 }] } });
-    // The probe cannot tell a wrong password from a policy: the best guess stays open until the user answers.
-    expect(await topCause(result.facts, { symptom: 'unauthorized' })).toEqual({ id: 'credentials-wrong', status: 'possible' });
+    expect(result.facts.ewsSignIn).toBe('refused');
+    // The probe cannot tell a wrong password from a policy: the best guess is not confirmed until the user answers.
+    expect(await topCause(result.facts, { symptom: 'unauthorized' })).toEqual({ id: 'credentials-wrong', status: 'likely' });
   });
 
   it('Extended Protection: NTLM refused with the right password while Basic signs in; new build → extended-protection-blocks-ntlm', async () => {
@@ -92,6 +94,17 @@ describe('401 challenges and signing in', () => {
     );
     expect(step(result, 'ews')).toMatchObject({ status: 'ok', details: { attempts: [{ scheme: 'NTLM', status: 401 }, { scheme: 'Basic', status: 200 }] } });
     expect(result.facts.serverVersion).toBe('15.2.1544.4');
+    // Basic got past authentication, so the call signed in, although NTLM was refused.
+    expect(result.facts.ewsSignIn).toBe('ok');
+  });
+
+  // A sign-in that only Basic achieved after NTLM was refused is Extended Protection's own signature,
+  // so ewsSignIn = ok must not rule that cause out (rules/causes/auth.yaml).
+  it('Extended Protection seen by the probe (NTLM 401, Basic ok) is still the diagnosis', async () => {
+    const { result } = await endpoint(
+      { challenges: ['Negotiate', 'NTLM', 'Basic realm=""'], rejectNtlm: true, answer: (op) => ({ status: 200, xml: soapEnvelope(responseMessage(op, 'NoError'), [15, 2, 1544, 4], 'V2017_07_11') }) },
+      { username: ntlmUser, password: user.password },
+    );
     expect(await topCause(result.facts, { symptom: 'unauthorized', facts: { credentialsWorkInWebmail: true } })).toMatchObject({ id: 'extended-protection-blocks-ntlm' });
   });
 
@@ -105,6 +118,94 @@ describe('401 challenges and signing in', () => {
     expect(step(result, 'ews').summary).toMatch(/only OAuth/);
     expect(log.authorization).toEqual([]);
     expect(await topCause(result.facts, { symptom: 'unauthorized' })).toEqual({ id: 'exchange-online-needs-modern-auth', status: 'confirmed' });
+  });
+});
+
+describe("ewsSignIn: how the probe's own authenticated EWS call ended", () => {
+  // Extended Protection is not among them: a Basic sign-in after NTLM was refused is its signature.
+  const passwordCauses = ['credentials-wrong', 'needs-app-password', 'needs-domain-username'];
+  const statusOf = async (facts: ProbeResult['facts']) => {
+    const r = await diagnoseObserved(facts, { message: 'Unauthorized' });
+    return Object.fromEntries(passwordCauses.map((id) => [id, r.causes.find((c) => c.id === id)?.status ?? '(absent)']));
+  };
+
+  it('a server that accepts Basic → ok; for "Unauthorized" the password causes are ruled out', async () => {
+    const { result, log } = await endpoint({ challenges: [`Basic realm="${host}"`] }, { email: user.email, password: user.password });
+    expect(log.signedIn).toEqual(['Basic']);
+    expect(result.facts.ewsSignIn).toBe('ok');
+    const statuses = await statusOf(result.facts);
+    for (const id of passwordCauses) expect(statuses[id], id).toBe('ruled-out');
+  });
+
+  it('a server that answers 401 to NTLM and Basic → refused; the password causes stay open', async () => {
+    // Signing in with the e-mail address: a DOMAIN\user name would rule out needs-domain-username by itself.
+    const { result, log } = await endpoint({ challenges: ['NTLM', 'Basic realm=""'] }, { email: user.email, password: 'not-the-password' });
+    expect(log.signedIn).toEqual([]);
+    expect(log.ntlmUsers).toEqual([`\\${user.email}`]); // NTLM really sent the (wrong) password
+    expect(log.authorization.some((a) => a.startsWith('Basic '))).toBe(true);
+    expect(result.facts.ewsSignIn).toBe('refused');
+    const statuses = await statusOf(result.facts);
+    for (const id of passwordCauses) expect(statuses[id], id).not.toBe('ruled-out');
+    expect(statuses['credentials-wrong']).toBe('likely');
+  });
+
+  it('an EWS error after signing in (ErrorNonExistentMailbox) is still ok', async () => {
+    const { result } = await endpoint(
+      { challenges: ['NTLM'], answer: (op) => ({ status: 200, xml: soapEnvelope(responseMessage(op, 'ErrorNonExistentMailbox', 'The SMTP address has no mailbox associated with it.')) }) },
+      { username: ntlmUser, email: 'shared@example.test', password: user.password },
+    );
+    expect(step(result, 'ews')).toMatchObject({ status: 'failed', errorCode: 'ErrorNonExistentMailbox' });
+    expect(result.facts).toMatchObject({ ewsSignIn: 'ok', ewsErrorCode: 'ErrorNonExistentMailbox' });
+  });
+
+  it('a SOAP fault with HTTP 500 after signing in is ok', async () => {
+    const { result } = await endpoint(
+      { challenges: ['Basic realm=""'], answer: () => ({ status: 500, xml: soapFault('ErrorInvalidServerVersion', 'The specified server version is invalid.') }) },
+      { email: user.email, password: user.password },
+    );
+    expect(result.facts.ewsSignIn).toBe('ok');
+  });
+
+  it('unset without a password, and when the call is not made (only OAuth offered)', async () => {
+    const none = await endpoint({ challenges: ['NTLM', 'Basic realm=""'] }, { email: user.email });
+    expect(none.result.facts.ewsSignIn).toBeUndefined();
+    const oauth = await endpoint({ challenges: ['Bearer'] }, { email: user.email, password: user.password });
+    expect(step(oauth.result, 'ews').status).toBe('skipped');
+    expect(oauth.result.facts.ewsSignIn).toBeUndefined();
+  });
+
+  it('unset when the credentials get 403 (neither past authentication nor a 401)', async () => {
+    let asked = false;
+    const server = await serve((req, res) => {
+      if (!req.headers.authorization) {
+        asked = true;
+        res.statusCode = 401;
+        res.setHeader('WWW-Authenticate', 'Basic realm=""');
+        res.end();
+        return;
+      }
+      res.statusCode = 403;
+      res.end('Forbidden');
+    });
+    const r = await run(server, { email: user.email, password: user.password });
+    expect(asked).toBe(true);
+    expect(step(r, 'ews')).toMatchObject({ status: 'failed', errorCode: 'HTTP_403' });
+    expect(r.facts.ewsSignIn).toBeUndefined();
+  });
+
+  it('unset when the connection breaks during the authenticated call', async () => {
+    const server = await serve((req, res) => {
+      if (!req.headers.authorization) {
+        res.statusCode = 401;
+        res.setHeader('WWW-Authenticate', 'Basic realm=""');
+        res.end();
+        return;
+      }
+      req.socket.destroy();
+    });
+    const r = await run(server, { email: user.email, password: user.password });
+    expect(step(r, 'ews').status).toBe('failed');
+    expect(r.facts.ewsSignIn).toBeUndefined();
   });
 });
 

@@ -202,8 +202,16 @@ describe('limits and secrets', () => {
 
 describe('fact names', () => {
   it('every fact the probe can report is declared in rules/facts.yaml as form or observed', () => {
-    const names: (keyof Required<ProbeFacts>)[] = ['url', 'email', 'username', 'dnsResolves', 'tcpReachable', 'httpStatus', 'redirectLocation', 'authSchemes', 'serverVersion', 'certNames', 'certSubjectCN', 'certTrusted', 'certExpired', 'ewsErrorCode', 'clientErrorCode'];
+    // A Record over every key of ProbeFacts: a fact added to the type without being listed here does not compile.
+    const all: Record<keyof ProbeFacts, true> = { url: true, email: true, username: true, dnsResolves: true, tcpReachable: true, httpStatus: true, redirectLocation: true, authSchemes: true, serverVersion: true, certNames: true, certSubjectCN: true, certTrusted: true, certExpired: true, ewsErrorCode: true, ewsSignIn: true, clientErrorCode: true };
     const catalogue = loadKnowledgeBase().data.facts;
-    for (const name of names) expect(['form', 'observed'], name).toContain(catalogue.get(name)?.source);
+    for (const name of Object.keys(all)) expect(['form', 'observed'], name).toContain(catalogue.get(name)?.source);
+  });
+
+  it('ewsSignIn takes exactly the options the catalogue declares', () => {
+    const values: Record<NonNullable<ProbeFacts['ewsSignIn']>, true> = { ok: true, refused: true };
+    const declared = loadKnowledgeBase().data.facts.get('ewsSignIn');
+    expect(declared).toMatchObject({ type: 'string', source: 'observed' });
+    expect(declared?.options?.map((o) => o.value).sort()).toEqual(Object.keys(values).sort());
   });
 });
