@@ -1,7 +1,7 @@
 import { deriveFacts, withFact } from '../facts/derive.ts';
 import type { FactDeclaration, FactValue } from '../generated/schema-types.ts';
 import { type CompiledCause, type FactMap, verdictDirect } from './evaluate.ts';
-import { entropy, rank } from './rank.ts';
+import { entropy, weigh } from './rank.ts';
 
 /** A candidate cause as question selection sees it. */
 export interface Candidate {
@@ -51,20 +51,20 @@ export function chooseQuestions(
   }));
   // An answer about one fact changes only the candidates that read it: re-evaluate just those.
   const score = (all: FactMap, fact?: string) =>
-    rank(fact === undefined ? inputs : inputs.map((input, i) => (candidates[i]!.baseFacts.has(fact) ? { ...input, verdict: verdictDirect(candidates[i]!.cause, all) } : input)));
+    weigh(fact === undefined ? inputs : inputs.map((input, i) => (candidates[i]!.baseFacts.has(fact) ? { ...input, verdict: verdictDirect(candidates[i]!.cause, all) } : input)));
   const now = score(baseAll);
-  const alive = new Set(now.filter((r) => r.status !== 'ruled-out').map((r) => r.id));
-  if (alive.size === 0) return [];
-  const p = new Map(now.map((r) => [r.id, r.weight]));
-  const hNow = entropy([...p.values()]);
+  const alive = now.statuses.map((s) => s !== 'ruled-out');
+  if (!alive.includes(true)) return [];
+  const aliveCount = alive.filter(Boolean).length;
+  const hNow = entropy(now.weights);
   const askable = new Set<string>();
-  for (const c of candidates) {
-    if (!alive.has(c.cause.decl.id)) continue;
+  candidates.forEach((c, i) => {
+    if (!alive[i]) return;
     for (const f of c.baseFacts) {
       const decl = catalogue.get(f);
       if (decl && decl.question && decl.source !== 'derived' && !Object.hasOwn(baseFacts, f) && !exclude.has(f)) askable.add(f);
     }
-  }
+  });
   const choices: (QuestionChoice & { cost: number })[] = [];
   for (const fact of askable) {
     const decl = catalogue.get(fact)!;
@@ -72,20 +72,20 @@ export function chooseQuestions(
     if (answers.length < 2) continue;
     const outcomes = answers.map((a) => score(withFact(catalogue, baseAll, fact, a), fact));
     // How many answers each cause survives: its belief spreads evenly over them.
-    const compatible = new Map<string, number>();
-    for (const o of outcomes) for (const r of o) if (r.status !== 'ruled-out') compatible.set(r.id, (compatible.get(r.id) ?? 0) + 1);
-    const mass = outcomes.map((o) =>
-      o.reduce((sum, r) => (r.status === 'ruled-out' || !alive.has(r.id) ? sum : sum + (p.get(r.id) ?? 0) / (compatible.get(r.id) ?? 1)), 0),
-    );
+    const compatible = candidates.map((_, i) => outcomes.filter((o) => o.statuses[i] !== 'ruled-out').length || 1);
+    const mass = outcomes.map((o) => o.weights.reduce((sum, _w, i) => (o.statuses[i] === 'ruled-out' || !alive[i] ? sum : sum + now.weights[i]! / compatible[i]!), 0));
     const totalMass = mass.reduce((a, b) => a + b, 0);
     if (totalMass <= 0) continue;
     let expected = 0;
     let settled = 0;
-    outcomes.forEach((o, i) => {
-      const pa = mass[i]! / totalMass;
-      expected += pa * entropy(o.filter((r) => alive.has(r.id)).map((r) => r.weight));
-      const decided = o.filter((r) => alive.has(r.id) && r.status !== statusOfNow(now, r.id) && (r.status === 'confirmed' || r.status === 'ruled-out')).length;
-      settled += pa * (decided / alive.size);
+    outcomes.forEach((o, k) => {
+      const pa = mass[k]! / totalMass;
+      expected += pa * entropy(o.weights.filter((_w, i) => alive[i]));
+      let decided = 0;
+      o.statuses.forEach((status, i) => {
+        if (alive[i] && status !== now.statuses[i] && (status === 'confirmed' || status === 'ruled-out')) decided++;
+      });
+      settled += pa * (decided / aliveCount);
     });
     const gain = Math.max(0, hNow - expected) + 0.1 * settled;
     if (gain > 1e-9) choices.push({ fact, gain: Math.round(gain * 1000) / 1000, cost: costRank[decl.cost] });
@@ -96,7 +96,4 @@ export function chooseQuestions(
     .map(({ fact, gain }) => ({ fact, gain }));
 }
 
-function statusOfNow(now: ReturnType<typeof rank>, id: string): string | undefined {
-  return now.find((r) => r.id === id)?.status;
-}
 

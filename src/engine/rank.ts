@@ -50,22 +50,13 @@ export function verdictOf(folded: Folded): Verdict {
  * of the causes still in the running to sum to 1, and sorts best first with ruled-out causes last.
  */
 export function rank(inputs: readonly RankInput[]): Ranked[] {
-  const statuses = inputs.map((c) => statusOf(c.verdict));
-  const confirmedLayers = inputs.filter((_, i) => statuses[i] === 'confirmed').map((c) => layerOrder.indexOf(c.layer));
-  const earliest = confirmedLayers.length > 0 ? Math.min(...confirmedLayers) : Number.POSITIVE_INFINITY;
-  const outrankedBy = new Map<string, string>();
-  inputs.forEach((c, i) => {
-    if (statuses[i] === 'confirmed') for (const o of c.outranks ?? []) if (!outrankedBy.has(o)) outrankedBy.set(o, c.id);
-  });
+  const { statuses, weights: w, earliest, outrankedBy } = weigh(inputs);
   const drafts = inputs.map((c, i) => {
     const status = statuses[i]!;
-    const held = c.verdict.held;
-    const evidence = status === 'confirmed' ? weights.confirmed : status === 'ruled-out' ? 0 : 1 + weights.perHeld * held;
     const later = layerOrder.indexOf(c.layer) > earliest;
     const outranked = outrankedBy.get(c.id) ?? null;
-    const weight = c.prior * evidence * (c.onSymptom ? 1 : weights.offSymptom) * (later || outranked ? weights.laterLayer : 1);
     const shown = status !== 'ruled-out';
-    return { id: c.id, status, weight, hiddenBy: later && shown ? layerOrder[earliest]! : null, outrankedBy: outranked && shown ? outranked : null, layer: layerOrder.indexOf(c.layer) };
+    return { id: c.id, status, weight: w[i]!, hiddenBy: later && shown ? layerOrder[earliest]! : null, outrankedBy: outranked && shown ? outranked : null, layer: layerOrder.indexOf(c.layer) };
   });
   const total = drafts.reduce((sum, d) => sum + d.weight, 0);
   return drafts
@@ -76,6 +67,29 @@ export function rank(inputs: readonly RankInput[]): Ranked[] {
       return ruledA - ruledB || b.weight - a.weight || a.layer - b.layer || a.id.localeCompare(b.id);
     })
     .map(({ layer: _layer, ...r }) => r);
+}
+
+/**
+ * The unsorted core of `rank`: each cause's status and weight (prior × evidence, pushed down behind
+ * an earlier confirmed layer or a confirmed cause that outranks it). Question simulation calls this
+ * thousands of times per diagnosis, so it builds no result objects.
+ */
+export function weigh(inputs: readonly RankInput[]): { statuses: CauseStatus[]; weights: number[]; earliest: number; outrankedBy: Map<string, string> } {
+  const statuses = inputs.map((c) => statusOf(c.verdict));
+  let earliest = Number.POSITIVE_INFINITY;
+  const outrankedBy = new Map<string, string>();
+  inputs.forEach((c, i) => {
+    if (statuses[i] !== 'confirmed') return;
+    earliest = Math.min(earliest, layerOrder.indexOf(c.layer));
+    for (const o of c.outranks ?? []) if (!outrankedBy.has(o)) outrankedBy.set(o, c.id);
+  });
+  const out = inputs.map((c, i) => {
+    const status = statuses[i]!;
+    const evidence = status === 'confirmed' ? weights.confirmed : status === 'ruled-out' ? 0 : 1 + weights.perHeld * c.verdict.held;
+    const pushed = layerOrder.indexOf(c.layer) > earliest || outrankedBy.has(c.id);
+    return c.prior * evidence * (c.onSymptom ? 1 : weights.offSymptom) * (pushed ? weights.laterLayer : 1);
+  });
+  return { statuses, weights: out, earliest, outrankedBy };
 }
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
