@@ -35,9 +35,13 @@ export async function testOnce(dir: string, opts: TestOptions): Promise<number> 
     process.stdout.write(`${JSON.stringify({ passed: cases.filter((c) => c.passed).length, failed: cases.filter((c) => !c.passed).length, cases, coverage, belowMinimum: below }, null, 2)}\n`);
   } else {
     if (tests.length === 0) process.stdout.write(`${t(lang, 'test.none')}\n`);
-    process.stdout.write(renderResults(results, lang));
-    if (coverage) process.stdout.write(`\n${renderCoverage(coverage, minimum, lang)}`);
-    if (below.length > 0) process.stdout.write(`${t(lang, 'test.belowMinimum', { what: below.join(', ') })}\n`);
+    // The closing "N passed, N failed" line stays last, where test tooling reads it.
+    const lines = renderResults(results, lang).trimEnd().split('\n');
+    const summary = lines.pop();
+    process.stdout.write(`${lines.join('\n')}\n`);
+    if (coverage) process.stdout.write(`${renderCoverage(coverage, minimum, lang)}`);
+    if (below.length > 0) process.stdout.write(`${t(lang, 'test.belowMinimum', { what: below.join(', ') })}\n\n`);
+    process.stdout.write(`${summary}\n`);
   }
   return results.some((r) => !r.passed) || below.length > 0 ? exitCodes.failed : exitCodes.ok;
 }
