@@ -57,9 +57,21 @@ export function chooseQuestions(
   if (!alive.includes(true)) return [];
   const aliveCount = alive.filter(Boolean).length;
   const hNow = entropy(now.weights);
+  // Ask about what the leading candidates need: those that together hold 95 % of the belief (at most
+  // eight). Facts only the long tail reads barely change the entropy, and simulating them is most of
+  // the cost in a large knowledge base.
+  const order = candidates.map((_, i) => i).filter((i) => alive[i]).sort((a, b) => now.weights[b]! - now.weights[a]!);
+  const totalWeight = order.reduce((sum, i) => sum + now.weights[i]!, 0);
+  const leading = new Set<number>();
+  let covered = 0;
+  for (const i of order) {
+    if (leading.size >= 8 || (leading.size > 0 && covered >= 0.95 * totalWeight)) break;
+    leading.add(i);
+    covered += now.weights[i]!;
+  }
   const askable = new Set<string>();
   candidates.forEach((c, i) => {
-    if (!alive[i]) return;
+    if (!leading.has(i)) return;
     for (const f of c.baseFacts) {
       const decl = catalogue.get(f);
       if (decl && decl.question && decl.source !== 'derived' && !Object.hasOwn(baseFacts, f) && !exclude.has(f)) askable.add(f);
