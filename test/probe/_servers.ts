@@ -8,6 +8,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { afterAll, beforeAll } from 'vitest';
 import type { Lookup } from '../../src/probe/index.ts';
 import type { ServerCredentials } from './_pki.ts';
 
@@ -124,4 +125,30 @@ export function loopbackLookup(names: readonly string[] = ['mail.example.test', 
     throw e;
   };
   return Object.assign(lookup, { asked });
+}
+
+/**
+ * The per-file set-up every probe test shares: a test PKI made once before the file's tests, and
+ * servers closed after them. `keep` registers a server for closing and returns it.
+ */
+export function serverFixture(createPki: () => Promise<import('./_pki.ts').TestPki>) {
+  let pki: import('./_pki.ts').TestPki | undefined;
+  const servers: TestServer[] = [];
+  beforeAll(async () => {
+    pki = await createPki();
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
+  return {
+    get pki() {
+      if (!pki) throw new Error('the test PKI is made in beforeAll');
+      return pki;
+    },
+    async keep<T extends TestServer>(server: T | Promise<T>): Promise<T> {
+      const s = await server;
+      servers.push(s);
+      return s;
+    },
+  };
 }

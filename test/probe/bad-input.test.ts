@@ -1,29 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KbError } from '../../src/index.ts';
 import { probe, type ProbeOptions, type ProbeResult } from '../../src/probe/index.ts';
 import { ewsEndpoint, user } from './_ews.ts';
-import { createPki, host, type TestPki } from './_pki.ts';
-import { closedPort, type Handler, httpsServer, loopbackLookup, tcpServer, type TestServer, tlsServer } from './_servers.ts';
+import { createPki, host } from './_pki.ts';
+import { closedPort, type Handler, httpsServer, loopbackLookup, tcpServer, type TestServer, tlsServer, serverFixture } from './_servers.ts';
 import { diagnoseObserved, topCause } from './_diagnose.ts';
 
-let pki: TestPki;
-const servers: TestServer[] = [];
+const fixture = serverFixture(createPki);
 
-beforeAll(async () => {
-  pki = await createPki();
-});
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
+const keep = fixture.keep;
 
-async function keep<T extends TestServer>(server: Promise<T>): Promise<T> {
-  const s = await server;
-  servers.push(s);
-  return s;
-}
-
-const serve = (handler: Handler) => keep(httpsServer(pki.right, handler));
-const options = (extra: ProbeOptions = {}): ProbeOptions => ({ ca: pki.rootPem, lookup: loopbackLookup(), stepTimeoutMs: 2000, ...extra });
+const serve = (handler: Handler) => keep(httpsServer(fixture.pki.right, handler));
+const options = (extra: ProbeOptions = {}): ProbeOptions => ({ ca: fixture.pki.rootPem, lookup: loopbackLookup(), stepTimeoutMs: 2000, ...extra });
 const step = (r: ProbeResult, id: string) => r.steps.find((s) => s.step === id)!;
 const statuses = (r: ProbeResult) => Object.fromEntries(r.steps.map((s) => [s.step, s.status]));
 
@@ -248,7 +236,7 @@ describe('servers that misbehave', () => {
   });
 
   it('sends a broken status line: the parser error code is the client error', async () => {
-    const server = await keep(tlsServer(pki.right, (socket) => socket.once('data', () => socket.end('HTTP/1.1 BANANA\r\n\r\n'))));
+    const server = await keep(tlsServer(fixture.pki.right, (socket) => socket.once('data', () => socket.end('HTTP/1.1 BANANA\r\n\r\n'))));
     const r = await probe(server.url(), options());
     expect(step(r, 'http').status).toBe('failed');
     expect(r.facts.clientErrorCode).toMatch(/^HPE_/);

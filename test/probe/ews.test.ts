@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { probe, type ProbeOptions, type ProbeResult } from '../../src/probe/index.ts';
 import { type EwsScript, ewsEndpoint, exchangeHeaders, responseMessage, soapEnvelope, soapFault, user } from './_ews.ts';
-import { createPki, host, type TestPki } from './_pki.ts';
-import { type Handler, httpServer, httpsServer, loopbackLookup, type TestServer } from './_servers.ts';
+import { createPki, host } from './_pki.ts';
+import { type Handler, httpServer, httpsServer, loopbackLookup, type TestServer, serverFixture } from './_servers.ts';
 import { diagnoseObserved, topCause } from './_diagnose.ts';
 
-let pki: TestPki;
-const servers: TestServer[] = [];
-
-beforeAll(async () => {
-  pki = await createPki();
-});
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
+const fixture = serverFixture(createPki);
 
 async function serve(handler: Handler): Promise<TestServer> {
-  const server = await httpsServer(pki.right, handler);
-  servers.push(server);
-  return server;
+  return fixture.keep(httpsServer(fixture.pki.right, handler));
 }
 
 function run(server: TestServer, options: ProbeOptions = {}, path = '/EWS/Exchange.asmx'): Promise<ProbeResult> {
-  return probe(server.url(path), { ca: pki.rootPem, lookup: loopbackLookup(), stepTimeoutMs: 3000, ...options });
+  return probe(server.url(path), { ca: fixture.pki.rootPem, lookup: loopbackLookup(), stepTimeoutMs: 3000, ...options });
 }
 
 async function endpoint(script: EwsScript, options: ProbeOptions = {}) {
@@ -416,7 +406,7 @@ describe('plain http', () => {
   it('http:// gets no TLS step, never sends the password, and gives url-malformed', async () => {
     const { handler, log } = ewsEndpoint({ challenges: ['Basic realm=""'] });
     const server = await httpServer(handler);
-    servers.push(server);
+    await fixture.keep(server);
     const r = await probe(server.url(), { lookup: loopbackLookup(), email: user.email, password: user.password, stepTimeoutMs: 3000 });
     expect(step(r, 'tls')).toMatchObject({ status: 'skipped', summary: 'plain http: no TLS' });
     expect(step(r, 'ews')).toMatchObject({ status: 'skipped', summary: 'not run: credentials are only sent over https' });
@@ -427,9 +417,9 @@ describe('plain http', () => {
 
   it('an untrusted certificate: the password is not sent', async () => {
     const { handler, log } = ewsEndpoint({ challenges: ['Basic realm=""'] });
-    const server = await httpsServer(pki.selfSigned, handler);
-    servers.push(server);
-    const r = await probe(server.url(), { ca: pki.rootPem, lookup: loopbackLookup(), email: user.email, password: user.password, stepTimeoutMs: 3000 });
+    const server = await httpsServer(fixture.pki.selfSigned, handler);
+    await fixture.keep(server);
+    const r = await probe(server.url(), { ca: fixture.pki.rootPem, lookup: loopbackLookup(), email: user.email, password: user.password, stepTimeoutMs: 3000 });
     expect(r.facts.httpStatus).toBe(401);
     expect(step(r, 'ews').summary).toMatch(/certificate does not verify/);
     expect(log.authorization).toEqual([]);

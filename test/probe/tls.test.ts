@@ -1,33 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { probe, type ProbeResult } from '../../src/probe/index.ts';
 import { ewsEndpoint, exchangeHeaders } from './_ews.ts';
-import { createPki, host, type ServerCredentials, type TestPki } from './_pki.ts';
-import { httpsServer, loopbackLookup, type TestServer } from './_servers.ts';
+import { createPki, host, type ServerCredentials } from './_pki.ts';
+import { httpsServer, loopbackLookup, type TestServer, serverFixture } from './_servers.ts';
 import { diagnoseObserved, topCause } from './_diagnose.ts';
 
-let pki: TestPki;
-const servers: TestServer[] = [];
-
-beforeAll(async () => {
-  pki = await createPki();
-});
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
+const fixture = serverFixture(createPki);
 
 /** An Exchange-like endpoint (401 Negotiate/NTLM) behind the given certificate, probed without credentials. */
 async function probeWith(creds: ServerCredentials, urlHost = host): Promise<ProbeResult> {
   const { handler } = ewsEndpoint({ challenges: ['Negotiate', 'NTLM'], headers: exchangeHeaders });
-  const server = await httpsServer(creds, handler);
-  servers.push(server);
-  return probe(server.url('/EWS/Exchange.asmx', urlHost), { ca: pki.rootPem, lookup: loopbackLookup([host, 'owa.eu.example.test']), stepTimeoutMs: 3000 });
+  const server = await fixture.keep(httpsServer(creds, handler));
+  return probe(server.url('/EWS/Exchange.asmx', urlHost), { ca: fixture.pki.rootPem, lookup: loopbackLookup([host, 'owa.eu.example.test']), stepTimeoutMs: 3000 });
 }
 
 const step = (r: ProbeResult, id: string) => r.steps.find((s) => s.step === id)!;
 
 describe('TLS certificates', () => {
   it('the right name from a trusted root: trusted, matching, no client error', async () => {
-    const r = await probeWith(pki.right);
+    const r = await probeWith(fixture.pki.right);
     expect(r.facts).toMatchObject({ dnsResolves: true, tcpReachable: true, certTrusted: true, certExpired: false, certNames: [host], certSubjectCN: host, httpStatus: 401, authSchemes: ['Negotiate', 'NTLM'] });
     expect(r.facts.clientErrorCode).toBeUndefined();
     expect(step(r, 'tls')).toMatchObject({ status: 'ok', details: { nameMatches: true, trusted: true, issuer: 'KB Test Root CA' } });
@@ -40,7 +31,7 @@ describe('TLS certificates', () => {
   });
 
   it('a wrong name: ERR_TLS_CERT_ALTNAME_INVALID, chain still trusted → cert-name-mismatch', async () => {
-    const r = await probeWith(pki.wrongName);
+    const r = await probeWith(fixture.pki.wrongName);
     expect(r.facts).toMatchObject({ certTrusted: true, certExpired: false, certNames: ['other.example.net', 'www.other.example.net'], clientErrorCode: 'ERR_TLS_CERT_ALTNAME_INVALID' });
     expect(step(r, 'tls')).toMatchObject({ status: 'failed', errorCode: 'ERR_TLS_CERT_ALTNAME_INVALID', details: { nameMatches: false } });
     // The HTTP layer is still observed, with the certificate marked as not verified.
@@ -50,20 +41,20 @@ describe('TLS certificates', () => {
   });
 
   it('a wildcard covers one label: mail.example.test matches, owa.eu.example.test does not', async () => {
-    const r = await probeWith(pki.wildcard);
+    const r = await probeWith(fixture.pki.wildcard);
     expect(r.facts).toMatchObject({ certTrusted: true, certNames: ['*.example.test'] });
     expect(r.facts.clientErrorCode).toBeUndefined();
     expect(step(r, 'tls').details).toMatchObject({ nameMatches: true });
     expect((await topCause(r.facts, { symptom: 'connect-failed' })).id).not.toBe('cert-name-mismatch');
 
-    const deep = await probeWith(pki.wildcard, 'owa.eu.example.test');
+    const deep = await probeWith(fixture.pki.wildcard, 'owa.eu.example.test');
     expect(deep.facts.clientErrorCode).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
     expect(step(deep, 'tls').details).toMatchObject({ nameMatches: false });
     expect(await topCause(deep.facts, { symptom: 'connect-failed' })).toEqual({ id: 'cert-name-mismatch', status: 'confirmed' });
   });
 
   it('a CN without subjectAltNames: no certNames, the CN decides and matches', async () => {
-    const r = await probeWith(pki.cnOnly);
+    const r = await probeWith(fixture.pki.cnOnly);
     expect(r.facts).toMatchObject({ certNames: [], certSubjectCN: host, certTrusted: true });
     expect(r.facts.clientErrorCode).toBeUndefined();
     expect(step(r, 'tls').details).toMatchObject({ nameMatches: true });
@@ -73,39 +64,39 @@ describe('TLS certificates', () => {
   });
 
   it('expired: CERT_HAS_EXPIRED, certExpired → cert-untrusted-or-expired', async () => {
-    const r = await probeWith(pki.expired);
+    const r = await probeWith(fixture.pki.expired);
     expect(r.facts).toMatchObject({ certExpired: true, certTrusted: false, clientErrorCode: 'CERT_HAS_EXPIRED', certNames: [host] });
     expect(step(r, 'tls')).toMatchObject({ status: 'failed', errorCode: 'CERT_HAS_EXPIRED', details: { expired: true, nameMatches: true } });
     expect(await topCause(r.facts, { symptom: 'connect-failed' })).toEqual({ id: 'cert-untrusted-or-expired', status: 'confirmed' });
   });
 
   it('self-signed: DEPTH_ZERO_SELF_SIGNED_CERT → cert-untrusted-or-expired', async () => {
-    const r = await probeWith(pki.selfSigned);
+    const r = await probeWith(fixture.pki.selfSigned);
     expect(r.facts).toMatchObject({ certTrusted: false, certExpired: false, clientErrorCode: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
     expect(await topCause(r.facts, { symptom: 'connect-failed' })).toEqual({ id: 'cert-untrusted-or-expired', status: 'confirmed' });
   });
 
   it('an untrusted chain (leaf and an unknown root): SELF_SIGNED_CERT_IN_CHAIN', async () => {
-    const r = await probeWith(pki.untrustedChain);
+    const r = await probeWith(fixture.pki.untrustedChain);
     expect(r.facts).toMatchObject({ certTrusted: false, clientErrorCode: 'SELF_SIGNED_CERT_IN_CHAIN' });
     expect(step(r, 'tls').details).toMatchObject({ issuer: 'Untrusted Root CA', nameMatches: true });
     expect(await topCause(r.facts, { symptom: 'url-invalid' })).toEqual({ id: 'cert-untrusted-or-expired', status: 'confirmed' });
   });
 
   it('a missing intermediate: UNABLE_TO_VERIFY_LEAF_SIGNATURE; with the intermediate sent it verifies', async () => {
-    const r = await probeWith(pki.missingIntermediate);
+    const r = await probeWith(fixture.pki.missingIntermediate);
     expect(r.facts).toMatchObject({ certTrusted: false, clientErrorCode: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
     expect(await topCause(r.facts, { symptom: 'connect-failed' })).toEqual({ id: 'cert-untrusted-or-expired', status: 'confirmed' });
 
-    const ok = await probeWith(pki.withIntermediate);
+    const ok = await probeWith(fixture.pki.withIntermediate);
     expect(ok.facts).toMatchObject({ certTrusted: true });
     expect(ok.facts.clientErrorCode).toBeUndefined();
   });
 
   it('without the test root in `ca`, the same certificate is untrusted (Node store only)', async () => {
     const { handler } = ewsEndpoint({ challenges: ['NTLM'] });
-    const server = await httpsServer(pki.right, handler);
-    servers.push(server);
+    const server = await httpsServer(fixture.pki.right, handler);
+    await fixture.keep(server);
     const r = await probe(server.url(), { lookup: loopbackLookup(), stepTimeoutMs: 3000 });
     expect(r.facts.certTrusted).toBe(false);
     expect(r.facts.clientErrorCode).toMatch(/^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)$/);
