@@ -1,3 +1,4 @@
+import { memoize } from './_memo.ts';
 import { normalizeHost } from './hostname.ts';
 
 /** What the engine reads from a URL typed into the connection form. */
@@ -13,17 +14,10 @@ export interface ParsedUrl {
  * spaces inside, a missing host or a scheme other than http(s) make it invalid (null).
  */
 export function parseFormUrl(text: unknown): ParsedUrl | null {
-  if (typeof text !== 'string') return null;
-  // Derivations ask for the same URL many times while questions are simulated.
-  const cached = parsed.get(text);
-  if (cached !== undefined) return cached;
-  const result = parse(text);
-  if (parsed.size > 500) parsed.clear();
-  parsed.set(text, result);
-  return result;
+  return typeof text === 'string' ? parseCached(text) : null;
 }
 
-const parsed = new Map<string, ParsedUrl | null>();
+const parseCached = memoize((text: string) => parse(text), 500);
 
 function parse(text: string): ParsedUrl | null {
   const s = text.trim().replace(/^["'<]+|["'>]+$/g, '');

@@ -1,3 +1,5 @@
+import { memoize } from './_memo.ts';
+
 /** A four-part build number: major.minor.build.revision. */
 export type Version = readonly [number, number, number, number];
 
@@ -8,16 +10,10 @@ export type Version = readonly [number, number, number, number];
  */
 export function parseVersion(text: unknown): Version | null {
   if (typeof text !== 'string' || text.length > 100) return null;
-  // Conditions compare the same few builds over and over while questions are simulated.
-  const cached = cache.get(text);
-  if (cached !== undefined) return cached;
-  const parsed = parse(text);
-  if (cache.size > 1000) cache.clear();
-  cache.set(text, parsed);
-  return parsed;
+  return parseCached(text);
 }
 
-const cache = new Map<string, Version | null>();
+const parseCached = memoize(parse, 1000);
 
 function parse(text: string): Version | null {
   const s = text.trim();
