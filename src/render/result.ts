@@ -9,7 +9,7 @@ export function resultToMarkdown(result: DiagnoseResult, options: { guidanceFor?
   const out: string[] = [];
   if (result.symptom) {
     out.push(`# ${t(lang, 'ui.symptom')}: ${result.symptom.title}`);
-    out.push(`_${t(lang, 'ui.matchedBy', { how: t(lang, `match.${result.symptom.matchedBy}` as 'match.exact'), score: result.symptom.score })}_`);
+    out.push(`_${t(lang, 'ui.matchedBy', { how: t(lang, `match.${result.symptom.matchedBy}` as 'match.exact'), score: `${Math.round(result.symptom.score * 100)} %` })}_`);
   } else {
     out.push(`# ${t(lang, 'ui.noSymptom')}`);
     if (result.suggestions.length > 0) {
