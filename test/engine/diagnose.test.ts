@@ -94,12 +94,13 @@ describe('requests', () => {
     const r = await run({ message: `${'lorem ipsum '.repeat(1500)} (401) Unauthorized` });
     expect(r.warnings.map((w) => w.code)).toContain('MESSAGE_TRUNCATED');
   });
-  it('hostile regex input finishes quickly', async () => {
-    const started = Date.now();
-    await run({ message: `${'HTTP://'.repeat(2700)}\t${'a'.repeat(500)}` });
-    await run({ message: '('.repeat(19_000) });
-    expect(Date.now() - started).toBeLessThan(5000);
-  });
+  // A hang here (catastrophic backtracking) fails the test by its time-out, not by a speed goal.
+  it('hostile regex input terminates with a result', async () => {
+    const a = await run({ message: `${'HTTP://'.repeat(2700)}\t${'a'.repeat(500)}` });
+    const b = await run({ message: '('.repeat(19_000) });
+    expect(a.symptom).toBeNull();
+    expect(b.symptom).toBeNull();
+  }, 10_000);
 });
 
 describe('ranking', () => {
