@@ -136,6 +136,7 @@ export function buildProgram(): Command {
     .option('--trust-proxy', 'take the client address from X-Forwarded-For (env KB_TRUST_PROXY)')
     .addOption(new Option('--log-level <level>', 'log level (env KB_LOG_LEVEL)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
     .option('--cache-size <n>', 'diagnoses kept for repeated identical requests, 0 = off (env KB_CACHE_SIZE, default 1000)')
+    .option('--db <file>', "SQLite file for agents' feedback on which cause solved a case; '' or off turns feedback off (env KB_DB; default kb-feedback.sqlite)")
     .action(async (opts) => {
       await (await import('./serve.ts')).runServe(opts);
     });

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkRequest } from '../engine/diagnose.ts';
 import { KbError, type KbErrorCode } from '../engine/errors.ts';
+import { FeedbackError } from '../feedback/errors.ts';
 
 /** Stable codes of the HTTP API's errors: the library's codes plus the ones only HTTP has. */
 export type ApiErrorCode =
@@ -16,6 +17,8 @@ export type ApiErrorCode =
   | 'RATE_LIMITED'
   | 'TIMEOUT'
   | 'ROUTE_NOT_FOUND'
+  | 'CAUSE_UNKNOWN'
+  | 'FEEDBACK_DISABLED'
   | 'INTERNAL';
 
 /** Every code with its HTTP status (the OpenAPI document lists them too). */
@@ -29,6 +32,7 @@ export const statusOf: Readonly<Record<ApiErrorCode, number>> = {
   BODY_TOO_DEEP: 400,
   FORBIDDEN_KEY: 400,
   BAD_REQUEST: 400,
+  CAUSE_UNKNOWN: 400,
   NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
   BODY_TOO_LARGE: 413,
@@ -38,6 +42,7 @@ export const statusOf: Readonly<Record<ApiErrorCode, number>> = {
   PROBE_FAILED: 502,
   KB_INVALID: 503,
   TIMEOUT: 503,
+  FEEDBACK_DISABLED: 503,
 };
 
 /** An error the API answers as `{ code, message, field? }` with the code's status. */
@@ -89,6 +94,8 @@ function fieldOf(e: AjvLikeError): string {
 export function toApiError(error: unknown, request?: FastifyRequest): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof KbError) return new ApiError(error.code, error.message, error.field);
+  // Bad feedback input is the client's fault; a database that fails (STORE_FAILED) falls through to INTERNAL.
+  if (error instanceof FeedbackError && error.code !== 'STORE_FAILED') return new ApiError(error.code, error.message, error.field);
   const e = error as Partial<FastifyError> & { validation?: AjvLikeError[]; validationContext?: string };
   if (Array.isArray(e.validation) && e.validation.length > 0) {
     // The diagnose body: the engine's own wording of the same schema's complaint.

@@ -6,7 +6,8 @@
  *
  * Public surface: buildServer, startServer, their option types, ApiError and the error codes.
  * Routes: POST /v1/diagnose, GET /v1/symptoms, /v1/causes/:id, /v1/facts, /v1/search, /openapi.json,
- * /healthz, /readyz, and the page at /.
+ * /healthz, /readyz, POST /v1/feedback, GET /v1/feedback/stats, and the page at /.
+ * Feedback is kept in the SQLite file `limits.feedbackDb` (off when null, the default here).
  */
 import type { Writable } from 'node:stream';
 import cors from '@fastify/cors';
@@ -16,6 +17,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { KbError } from '../engine/errors.ts';
 import { bundledKbDir, type CompiledKnowledgeBase, loadKnowledgeBase } from '../engine/knowledge-base.ts';
+import { FeedbackError, type FeedbackStore, openFeedbackStore } from '../feedback/index.ts';
 import { isUtf8Json, parseJsonBody } from './body.ts';
 import { ApiError, installErrorHandling, sendError } from './errors.ts';
 import { defaultLimits, type ServerLimits } from './limits.ts';
@@ -125,6 +127,19 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   app.decorate('kbHolder', holder);
   app.addHook('onClose', async () => holder.close());
 
+  let feedback: FeedbackStore | null = null;
+  if (limits.feedbackDb) {
+    try {
+      feedback = openFeedbackStore(limits.feedbackDb);
+    } catch (error) {
+      holder.close();
+      if (error instanceof FeedbackError) throw new KbError('REQUEST_INVALID', `${error.message} (--db / KB_DB; '' or off turns feedback off)`, { field: '--db', cause: error });
+      throw error;
+    }
+    const store = feedback;
+    app.addHook('onClose', async () => store.close());
+  }
+
   for (const schema of allSchemas()) app.addSchema(schema);
   installErrorHandling(app);
 
@@ -167,7 +182,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   }
 
   const openapi = collectRoutes(app);
-  registerRoutes(app, { holder, limits, openapi, ...(options.diagnose ? { diagnose: options.diagnose } : {}) });
+  registerRoutes(app, { holder, limits, openapi, feedback, ...(options.diagnose ? { diagnose: options.diagnose } : {}) });
   registerPage(app);
 
   if (options.watch) {

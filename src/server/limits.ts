@@ -25,6 +25,8 @@ export interface ServerLimits {
   readonly trustProxy: boolean;
   /** Diagnoses kept per knowledge base for repeated identical requests; 0 turns the cache off. */
   readonly cacheSize: number;
+  /** SQLite file for agents' feedback (created when missing); null = feedback off (the routes answer 503 FEEDBACK_DISABLED). */
+  readonly feedbackDb: string | null;
 }
 
 export const defaultLimits: ServerLimits = {
@@ -38,7 +40,12 @@ export const defaultLimits: ServerLimits = {
   corsOrigins: [],
   trustProxy: false,
   cacheSize: 1000,
+  // Off for the library and tests; `kb serve` defaults to defaultFeedbackDb.
+  feedbackDb: null,
 };
+
+/** The feedback database `kb serve` uses without --db / KB_DB, relative to the current directory. */
+export const defaultFeedbackDb = 'kb-feedback.sqlite';
 
 /** Options of `kb serve` as commander gives them (all strings, all optional). */
 export interface ServeFlags {
@@ -56,6 +63,7 @@ export interface ServeFlags {
   readonly trustProxy?: boolean;
   readonly logLevel?: string;
   readonly cacheSize?: string;
+  readonly db?: string;
 }
 
 export interface ServeConfig {
@@ -83,6 +91,7 @@ export const envVars = {
   KB_TRUST_PROXY: '--trust-proxy',
   KB_LOG_LEVEL: '--log-level',
   KB_CACHE_SIZE: '--cache-size',
+  KB_DB: '--db',
 } as const;
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -102,6 +111,14 @@ function integer(value: string | undefined, name: string, min: number, max: numb
 function bool(value: string | undefined): boolean | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   return /^(1|true|yes|on)$/i.test(value.trim());
+}
+
+/** --db / KB_DB: a file path; '' or off/none/false/0 turns feedback off; unset = defaultFeedbackDb. */
+function feedbackDb(value: string | undefined): string | null {
+  if (value === undefined) return defaultFeedbackDb;
+  const s = value.trim();
+  if (s === '' || /^(off|none|false|0|no)$/i.test(s)) return null;
+  return s;
 }
 
 /** Merges flags, environment and defaults into one checked configuration; throws KbError REQUEST_INVALID on a bad value. */
@@ -130,6 +147,7 @@ export function resolveServeConfig(flags: ServeFlags, env: Readonly<Record<strin
     corsOrigins,
     trustProxy: flags.trustProxy ?? bool(env['KB_TRUST_PROXY']) ?? d.trustProxy,
     cacheSize: integer(pick(flags.cacheSize, 'KB_CACHE_SIZE'), '--cache-size', 0, 100_000) ?? d.cacheSize,
+    feedbackDb: feedbackDb(pick(flags.db, 'KB_DB')),
   };
   return {
     port,

@@ -7,6 +7,7 @@ import type { DiagnoseRequest, DiagnoseResult } from '../generated/schema-types.
 import { isLang, type Lang, pickLang } from '../i18n/index.ts';
 import { pageKey } from '../kb/model.ts';
 import { fillPlaceholders, renderHtml } from '../render/index.ts';
+import type { FeedbackStore } from '../feedback/index.ts';
 import { ApiError } from './errors.ts';
 import type { ServerLimits } from './limits.ts';
 import type { KnowledgeBaseHolder } from './reload.ts';
@@ -19,6 +20,8 @@ export interface RouteContext {
   readonly limits: ServerLimits;
   readonly diagnose?: DiagnoseFunction;
   readonly openapi: () => Record<string, unknown>;
+  /** The feedback database; null when feedback is off (the feedback routes answer 503 FEEDBACK_DISABLED). */
+  readonly feedback?: FeedbackStore | null;
 }
 
 const langParam = { ...ref('common', '/$defs/lang'), description: 'Language of the answer; without it, Accept-Language decides.' };
@@ -220,6 +223,47 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
     },
   );
 
+  const feedbackStore = (): FeedbackStore => {
+    if (!ctx.feedback) throw new ApiError('FEEDBACK_DISABLED', 'Feedback is turned off on this server (kb serve --db <file> or KB_DB turns it on).');
+    return ctx.feedback;
+  };
+
+  app.post(
+    '/v1/feedback',
+    {
+      schema: {
+        operationId: 'recordFeedback',
+        summary: 'Record whether a cause solved a case',
+        description:
+          'Stores the symptom and cause ids, the answer and the language, nothing else (never the message or fact values). ' +
+          '400 CAUSE_UNKNOWN or SYMPTOM_UNKNOWN for ids the knowledge base does not have; 503 FEEDBACK_DISABLED when the server runs without a feedback database.',
+        tags: ['feedback'],
+        body: api.feedbackRequest,
+        response: { 201: { ...api.feedbackCreated, description: 'Stored.' }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const store = feedbackStore();
+      const body = request.body as { symptom?: string | null; cause: string; solved: boolean; lang?: Lang };
+      const { id } = store.record({ kb: holder.current, symptom: body.symptom ?? null, cause: body.cause, solved: body.solved, lang: body.lang });
+      request.log.info({ feedback: id, cause: body.cause, solved: body.solved }, 'feedback');
+      return reply.code(201).send({ id });
+    },
+  );
+
+  app.get(
+    '/v1/feedback/stats',
+    {
+      schema: {
+        operationId: 'feedbackStats',
+        summary: 'How often each cause solved a case, and how often not',
+        tags: ['feedback'],
+        response: { 200: { ...api.feedbackStats, description: 'Counts per cause of the knowledge base being served.' }, ...errors },
+      },
+    },
+    async () => feedbackStore().stats(holder.current),
+  );
+
   app.get(
     '/openapi.json',
     { schema: { operationId: 'openapi', summary: 'This document', tags: ['meta'], response: { 200: { type: 'object', description: 'OpenAPI 3.1' } } } },
@@ -251,6 +295,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
         status: last && !last.ok ? 'stale' : 'ready',
         kb: { name: kb.data.settings.name, version: kb.data.settings.version, generation: holder.generation, loadedAt: holder.loadedAt.toISOString() },
         watching: holder.watching,
+        feedback: Boolean(ctx.feedback),
         lastReload: last,
       };
     },

@@ -24,7 +24,7 @@ const apiSchemas = [
     properties: {
       code: {
         type: 'string',
-        description: 'Stable code: REQUEST_INVALID, FACT_INVALID, SYMPTOM_UNKNOWN, MESSAGE_TOO_LONG, BAD_JSON, BAD_ENCODING, BODY_TOO_DEEP, FORBIDDEN_KEY, BAD_REQUEST (400); NOT_FOUND, ROUTE_NOT_FOUND (404); BODY_TOO_LARGE (413); UNSUPPORTED_MEDIA_TYPE (415); RATE_LIMITED (429); INTERNAL (500); TIMEOUT (503).',
+        description: 'Stable code: REQUEST_INVALID, FACT_INVALID, SYMPTOM_UNKNOWN, MESSAGE_TOO_LONG, BAD_JSON, BAD_ENCODING, BODY_TOO_DEEP, FORBIDDEN_KEY, BAD_REQUEST, CAUSE_UNKNOWN (400); NOT_FOUND, ROUTE_NOT_FOUND (404); BODY_TOO_LARGE (413); UNSUPPORTED_MEDIA_TYPE (415); RATE_LIMITED (429); INTERNAL (500); TIMEOUT, FEEDBACK_DISABLED (503).',
         examples: ['FACT_INVALID'],
       },
       message: { type: 'string', examples: ['The fact "httpStatus" has the value "abc"; expected a whole number (100–599).'] },
@@ -133,6 +133,7 @@ const apiSchemas = [
         additionalProperties: false,
       },
       watching: { type: 'boolean' },
+      feedback: { type: 'boolean', description: 'Whether this server keeps feedback (POST /v1/feedback); false: the feedback routes answer 503 FEEDBACK_DISABLED.' },
       lastReload: {
         oneOf: [
           { type: 'null' },
@@ -166,6 +167,48 @@ const apiSchemas = [
     required: ['status', 'kb', 'watching', 'lastReload'],
     additionalProperties: false,
   },
+  {
+    $id: `${apiBase}feedback-request.json`,
+    title: 'FeedbackRequest',
+    description: 'An agent\'s answer to "did this cause solve the case?". Only ids are sent and stored, never the message or fact values.',
+    type: 'object',
+    properties: {
+      symptom: { anyOf: [common('id'), { type: 'null' }], description: 'The recognised symptom, or null when none was.' },
+      cause: { ...common('id'), description: 'The cause the answer is about; must exist in the knowledge base (else 400 CAUSE_UNKNOWN).' },
+      solved: { type: 'boolean', description: 'true: this cause solved the case.' },
+      lang: common('lang'),
+    },
+    required: ['cause', 'solved'],
+    additionalProperties: false,
+  },
+  {
+    $id: `${apiBase}feedback-created.json`,
+    title: 'FeedbackCreated',
+    type: 'object',
+    properties: { id: { type: 'integer', minimum: 1, description: 'The id of the stored answer.' } },
+    required: ['id'],
+    additionalProperties: false,
+  },
+  {
+    $id: `${apiBase}feedback-stats.json`,
+    title: 'FeedbackStats',
+    description: 'Every cause of the knowledge base with the answers recorded for it (over all versions of the knowledge base with this name).',
+    type: 'object',
+    properties: {
+      kb: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' } }, required: ['name', 'version'], additionalProperties: false },
+      causes: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { id: common('id'), solved: { type: 'integer', minimum: 0 }, notSolved: { type: 'integer', minimum: 0 } },
+          required: ['id', 'solved', 'notSolved'],
+          additionalProperties: false,
+        },
+      },
+    },
+    required: ['kb', 'causes'],
+    additionalProperties: false,
+  },
 ] as const;
 
 export const api = {
@@ -175,6 +218,9 @@ export const api = {
   searchResult: apiRef('search-result'),
   health: apiRef('health'),
   readiness: apiRef('readiness'),
+  feedbackRequest: apiRef('feedback-request'),
+  feedbackCreated: apiRef('feedback-created'),
+  feedbackStats: apiRef('feedback-stats'),
 };
 
 /** Every schema the server registers with app.addSchema: the project's files, then the API's own. */

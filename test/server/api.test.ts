@@ -163,7 +163,7 @@ describe('OpenAPI', () => {
 
   test('is OpenAPI 3.1 with every route', () => {
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/openapi.json', '/readyz', '/v1/causes/{id}', '/v1/diagnose', '/v1/facts', '/v1/search', '/v1/symptoms']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/openapi.json', '/readyz', '/v1/causes/{id}', '/v1/diagnose', '/v1/facts', '/v1/feedback', '/v1/feedback/stats', '/v1/search', '/v1/symptoms']);
     expect(doc.paths['/v1/causes/{id}']!['get']!.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'id', in: 'path' }), expect.objectContaining({ name: 'lang', in: 'query' })]));
   });
 

@@ -196,3 +196,33 @@ test('keyboard only: pick a suggestion with the arrow keys; every control has a 
   await page.screenshot({ path: join(artifacts, 'page-phone.png'), fullPage: false });
   expect(problems).toEqual([]);
 }, 60_000);
+
+test('"Das hat geholfen" stores the feedback and thanks the agent', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'kb-page-feedback-'));
+  const withDb = await startTestServer({ kb: loadKnowledgeBase(), limits: { feedbackDb: join(dir, 'feedback.sqlite') } });
+  try {
+    const context = await browser.newContext({ locale: 'de-DE' });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(`${withDb.url}/#lang=de&m=${encodeURIComponent('Nicht autorisiert')}`);
+    await page.waitForSelector('#cause-list > li[data-cause]');
+    const first = page.locator('#cause-list > li').first();
+    const cause = await first.getAttribute('data-cause');
+    const button = first.locator('button.solved');
+    expect(await button.textContent()).toBe('Das hat geholfen');
+    await button.focus();
+    await page.keyboard.press('Enter');
+    await first.locator('.feedback-status', { hasText: 'Danke' }).waitFor();
+    expect(await first.locator('.feedback-status').getAttribute('aria-live')).toBe('polite');
+    const stats = (await (await withDb.get('/v1/feedback/stats')).json()) as { causes: { id: string; solved: number }[] };
+    expect(stats.causes.find((c) => c.id === cause)?.solved).toBe(1);
+    expect(problems).toEqual([]);
+    await context.close();
+  } finally {
+    await withDb.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);

@@ -3,11 +3,22 @@ import { buildProgram } from '../../src/cli/index.ts';
 import { runServe } from '../../src/cli/serve.ts';
 import { KbError } from '../../src/engine/errors.ts';
 import { defaultLimits, resolveServeConfig } from '../../src/server/index.ts';
+import { defaultFeedbackDb } from '../../src/server/limits.ts';
 
 describe('resolveServeConfig: flags > KB_* variables > defaults', () => {
   test('defaults', () => {
     const c = resolveServeConfig({}, {});
-    expect(c).toEqual({ port: 3000, host: '127.0.0.1', kbDir: undefined, watch: false, logLevel: 'info', limits: defaultLimits });
+    // kb serve keeps feedback in ./kb-feedback.sqlite; the library's default (buildServer) is off.
+    expect(c).toEqual({ port: 3000, host: '127.0.0.1', kbDir: undefined, watch: false, logLevel: 'info', limits: { ...defaultLimits, feedbackDb: defaultFeedbackDb } });
+    expect(defaultLimits.feedbackDb).toBeNull();
+  });
+
+  test('--db / KB_DB: a file, or off', () => {
+    expect(resolveServeConfig({}, { KB_DB: '/var/lib/kb/feedback.sqlite' }).limits.feedbackDb).toBe('/var/lib/kb/feedback.sqlite');
+    expect(resolveServeConfig({ db: 'here.sqlite' }, { KB_DB: '/var/lib/kb/feedback.sqlite' }).limits.feedbackDb).toBe('here.sqlite');
+    expect(resolveServeConfig({}, { KB_DB: 'off' }).limits.feedbackDb).toBeNull();
+    expect(resolveServeConfig({ db: '' }, { KB_DB: 'x.sqlite' }).limits.feedbackDb).toBeNull();
+    expect(buildProgram().commands.find((c) => c.name() === 'serve')!.options.map((o) => o.long)).toContain('--db');
   });
 
   test('environment, then flags', () => {
@@ -76,7 +87,7 @@ describe('kb serve', () => {
   });
 
   test('runServe listens on the bundled knowledge base', async () => {
-    const { app, url } = await runServe({ port: '0', host: '127.0.0.1' }, { env: {}, handleSignals: false, log: false });
+    const { app, url } = await runServe({ port: '0', host: '127.0.0.1' }, { env: { KB_DB: 'off' }, handleSignals: false, log: false });
     try {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });

@@ -22,6 +22,8 @@ let activeSuggestion = -1;
 /** After an answer, keyboard focus moves on to the next question instead of getting lost. */
 let focusNextQuestion = false;
 let suggestionItems = [];
+/** Whether the server keeps feedback (readyz says so; without it the feedback routes answer 503). */
+let feedbackEnabled = false;
 
 const $ = (id) => document.getElementById(id);
 
@@ -572,6 +574,7 @@ function causeCard(cause, index) {
       }, 2500);
     },
   });
+  const feedback = feedbackEnabled ? feedbackControls(cause) : [];
   const titleId = `cause-title-${cause.id}`;
   return h(
     'li',
@@ -591,8 +594,45 @@ function causeCard(cause, index) {
     ),
     cause.summary ? h('p', { class: 'cause-summary', text: cause.summary }) : null,
     h('p', { class: 'cause-reason' }, h('strong', { text: `${L('why')}: ` }), cause.reason),
-    h('details', { class: 'guidance-details', open: index === 0 }, h('summary', { text: L('whatToDo') }), guidance, h('div', { class: 'guidance-actions' }, copyButton)),
+    h('details', { class: 'guidance-details', open: index === 0 }, h('summary', { text: L('whatToDo') }), guidance, h('div', { class: 'guidance-actions' }, ...feedback, copyButton)),
   );
+}
+
+/**
+ * "This solved it": sends only the symptom and cause ids and the language (never the message or
+ * facts), then says thank you in a live region.
+ */
+function feedbackControls(cause) {
+  const status = h('span', { class: 'feedback-status', role: 'status', 'aria-live': 'polite' });
+  let sent = false;
+  const button = h('button', {
+    type: 'button',
+    class: 'button secondary solved',
+    text: L('solvedIt'),
+    onclick: async () => {
+      if (sent) return;
+      sent = true;
+      button.setAttribute('aria-disabled', 'true');
+      try {
+        const res = await fetch('v1/feedback', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ symptom: lastResult?.symptom?.id ?? null, cause: cause.id, solved: true, lang: state.lang }),
+        });
+        if (res.ok) {
+          status.textContent = L('feedbackThanks');
+          return;
+        }
+        const error = await res.json().catch(() => ({}));
+        status.textContent = L('feedbackFailed', { message: error.message ?? res.status });
+      } catch {
+        status.textContent = L('feedbackFailed', { message: L('networkError') });
+      }
+      sent = false;
+      button.removeAttribute('aria-disabled');
+    },
+  });
+  return [status, button];
 }
 
 function escapeHtml(s) {
@@ -672,13 +712,14 @@ async function start() {
     $('message').value = state.message;
     loadCatalogue().then(diagnose);
   });
-  fetch('readyz')
+  await fetch('readyz')
     .then((r) => r.json())
     .then((ready) => {
       const node = $('kb-version');
       node.dataset.name = ready.kb.name;
       node.dataset.version = ready.kb.version;
       node.textContent = L('kbVersion', { name: ready.kb.name, version: ready.kb.version });
+      feedbackEnabled = ready.feedback === true;
     })
     .catch(() => {});
   document.body.classList.add('ready');
