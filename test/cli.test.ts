@@ -111,6 +111,15 @@ describe('kb search, show, facts, lint', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('## So prüfen Sie es');
   });
+  it('shows and previews a page with placeholders replaced by their fallback text', async () => {
+    const shown = await kb(['show', 'url-not-ews-endpoint', '--format', 'md']);
+    const preview = await kb(['preview', 'url-not-ews-endpoint']);
+    for (const r of [shown, preview]) {
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain('{{');
+      expect(r.stdout).toContain('https://mail.example.com/EWS/Exchange.asmx');
+    }
+  });
   it('lists the fact catalogue', async () => {
     const r = await kb(['facts', '--format', 'json']);
     expect(JSON.parse(r.stdout).map((f: { id: string }) => f.id)).toContain('serverVersion');

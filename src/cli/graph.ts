@@ -4,7 +4,7 @@ import { loadKnowledgeBase } from '../engine/knowledge-base.ts';
 import { buildFlows, renderDot, renderMermaid } from '../graph/index.ts';
 import type { Lang } from '../i18n/index.ts';
 import { pageKey } from '../kb/model.ts';
-import { renderHtml, renderTerminal } from '../render/index.ts';
+import { fillPlaceholders, renderHtml, renderTerminal } from '../render/index.ts';
 
 export async function runGraph(opts: { symptom?: string; format: 'mermaid' | 'dot'; lang?: Lang; kb?: string }): Promise<void> {
   const kb = loadKnowledgeBase(opts.kb);
@@ -23,7 +23,7 @@ export async function runPreview(id: string, opts: { lang?: Lang; html?: string;
   if (!kind) throw new KbError('NOT_FOUND', `No symptom or cause "${id}".`, { field: 'id' });
   const decl = kind === 'causes' ? kb.data.causes.find((c) => c.id === id)! : kb.data.symptoms.find((s) => s.id === id)!;
   const page = kb.data.pages.get(pageKey(lang, kind, decl.page ?? id))!;
-  const md = `# ${page.title}\n\n_${page.summary}_\n\n${page.body.trim()}\n`;
+  const md = `# ${page.title}\n\n_${page.summary}_\n\n${fillPlaceholders(page.body.trim(), {})}\n`;
   if (!opts.html) {
     process.stdout.write(renderTerminal(md));
     return;

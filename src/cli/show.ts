@@ -2,7 +2,7 @@ import { loadKnowledgeBase } from '../engine/knowledge-base.ts';
 import { KbError } from '../engine/errors.ts';
 import type { Lang } from '../i18n/index.ts';
 import { pageKey } from '../kb/model.ts';
-import { renderHtml, renderTerminal } from '../render/index.ts';
+import { fillPlaceholders, renderHtml, renderTerminal } from '../render/index.ts';
 
 export async function runShow(id: string, opts: { lang?: Lang; format: 'text' | 'md' | 'html'; kb?: string }): Promise<void> {
   const kb = loadKnowledgeBase(opts.kb);
@@ -14,7 +14,8 @@ export async function runShow(id: string, opts: { lang?: Lang; format: 'text' | 
   }
   const decl = kind === 'causes' ? kb.data.causes.find((c) => c.id === id)! : kb.data.symptoms.find((s) => s.id === id)!;
   const page = kb.data.pages.get(pageKey(lang, kind, decl.page ?? id)) ?? kb.data.pages.get(pageKey('en', kind, decl.page ?? id))!;
-  const md = `# ${page.title}\n\n${page.summary}\n\n${page.body.trim()}\n`.replace(/\{\{\s*\w+\s*\|([^}]*)\}\}/g, '$1').replace(/\{\{\s*\w+\s*\}\}/g, '…');
+  // No facts known here: placeholders show the writer's fallback text.
+  const md = `# ${page.title}\n\n${page.summary}\n\n${fillPlaceholders(page.body.trim(), {})}\n`;
   process.stdout.write(opts.format === 'md' ? md : opts.format === 'html' ? renderHtml(md) : renderTerminal(md));
 }
 

@@ -76,12 +76,10 @@ export async function evaluateCause(cause: CompiledCause, facts: FactMap): Promi
   });
 }
 
-/** The same evaluation without the engine, for hypothetical answers when choosing the next question. */
-export function evaluateCauseDirect(cause: CompiledCause, facts: FactMap): Folded {
-  return fold(cause.conditions, (_path, leaf) => (known(facts, leaf) ? evaluateLeaf(leaf, facts) : undefined));
-}
-
-/** Only the verdict (value and evidence count), without the explanation: the fast path. */
+/**
+ * The verdict (value and evidence count) without the engine and without the explanation: the fast
+ * path for hypothetical answers and for causes outside the symptom.
+ */
 export function verdictDirect(cause: CompiledCause, facts: FactMap): Verdict {
   return verdict(cause.conditions, (leaf) => (known(facts, leaf) ? evaluateLeaf(leaf, facts) : undefined));
 }
