@@ -101,7 +101,9 @@ function buildValidator(externalSchemas: Record<string, unknown>): ValidatorComp
 export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
   const limits: ServerLimits = { ...defaultLimits, ...options.limits };
   const kbDir = options.kb ? options.kbDir : (options.kbDir ?? bundledKbDir);
-  const kb = options.kb ?? loadKnowledgeBase(kbDir);
+  // The routes cache serialized answers (--cache-size); a second cache of result objects would only
+  // hold the same answers twice.
+  const kb = options.kb ?? loadKnowledgeBase(kbDir, { cacheSize: 0 });
 
   const app = Fastify({
     logger: loggerOptions(options.logger),

@@ -75,7 +75,7 @@ export class KnowledgeBaseHolder {
           `knowledge base reload failed with ${errors.length} error(s); still serving generation ${this.#generation}`,
         );
       } else {
-        this.#kb = compileKnowledgeBase(data, diagnostics);
+        this.#kb = compileKnowledgeBase(data, diagnostics, { cacheSize: 0 }); // the routes cache answers
         this.#generation++;
         this.#loadedAt = new Date();
         status = { at, ok: true, errors: [] };
