@@ -1,20 +1,23 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { loadKnowledgeBase } from '../../src/engine/knowledge-base.ts';
 import type { DiagnoseResult } from '../../src/index.ts';
 import { startTestServer, type TestServer } from './helpers.ts';
+import { chromiumInstall, chromiumPath, requireService } from '../_support/services.ts';
 
 /** The page in headless Chromium (Debian's `chromium`), driven by playwright-core. */
 const artifacts = join(import.meta.dirname, '..', 'artifacts');
-const executablePath = '/usr/bin/chromium';
+const run = requireService('Chromium', chromiumPath, chromiumInstall);
+const executablePath = chromiumPath ?? '';
+const browserTest = run ? test : test.skip;
 
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(executablePath)) throw new Error('Chromium is missing: apt-get install -y chromium');
+  if (!run) return;
   mkdirSync(artifacts, { recursive: true });
   server = await startTestServer({ kb: loadKnowledgeBase() });
   browser = await chromium.launch({
@@ -52,7 +55,7 @@ async function diagnoseApi(body: object): Promise<DiagnoseResult> {
   return (await (await server.post('/v1/diagnose', body)).json()) as DiagnoseResult;
 }
 
-test('an agent works a German case with a typo, answers a question, switches language, reopens the permalink', async () => {
+browserTest('an agent works a German case with a typo, answers a question, switches language, reopens the permalink', async () => {
   const { page, problems } = await newPage('de-DE');
   await page.goto(`${server.url}/`);
   await page.waitForSelector('body.ready');
@@ -133,7 +136,7 @@ test('an agent works a German case with a typo, answers a question, switches lan
   expect([...problems, ...reopenedProblems]).toEqual([]);
 }, 60_000);
 
-test('what a user typed is shown as text, never run as HTML', async () => {
+browserTest('what a user typed is shown as text, never run as HTML', async () => {
   const { page, problems } = await newPage('en-US');
   await page.goto(`${server.url}/`);
   await page.waitForSelector('body.ready');
@@ -161,7 +164,7 @@ test('what a user typed is shown as text, never run as HTML', async () => {
   expect(problems.filter((p) => !p.includes('/x'))).toEqual([]);
 }, 60_000);
 
-test('keyboard only: pick a suggestion with the arrow keys; every control has a name; readable on a phone', async () => {
+browserTest('keyboard only: pick a suggestion with the arrow keys; every control has a name; readable on a phone', async () => {
   const { page, problems } = await newPage('en-US', { width: 390, height: 844 });
   await page.goto(`${server.url}/`);
   await page.waitForSelector('body.ready');
@@ -197,7 +200,7 @@ test('keyboard only: pick a suggestion with the arrow keys; every control has a 
   expect(problems).toEqual([]);
 }, 60_000);
 
-test('"Das hat geholfen" stores the feedback and thanks the agent', async () => {
+browserTest('"Das hat geholfen" stores the feedback and thanks the agent', async () => {
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'kb-page-feedback-'));
