@@ -1,7 +1,7 @@
 import type { ConditionReport, FactDeclaration } from '../generated/schema-types.ts';
 import { hasMessage, type Lang, t } from '../i18n/index.ts';
 import type { FactMap } from './evaluate.ts';
-import { type ConditionNode, isLeaf, type LeafCondition, type Unit } from './three-valued.ts';
+import { type ConditionNode, factsOf, isLeaf, type LeafCondition, type Unit } from './three-valued.ts';
 
 export interface DescribeContext {
   readonly lang: Lang;
@@ -28,54 +28,82 @@ const opposite: Readonly<Record<string, string>> = {
 export function formatValue(value: unknown, lang: Lang, decl?: FactDeclaration): string {
   if (value === true) return t(lang, 'value.true');
   if (value === false) return t(lang, 'value.false');
-  if (Array.isArray(value)) return value.map((v) => formatValue(v, lang, decl)).join(', ');
+  if (Array.isArray(value)) return value.length === 0 ? t(lang, 'value.none') : value.map((v) => formatValue(v, lang, decl)).join(', ');
+  if (value === '') return t(lang, 'value.empty');
   if (value && typeof value === 'object' && 'fact' in value) return String((value as { fact: unknown }).fact);
   const option = decl?.options?.find((o) => o.value === value);
   return option ? option.label[lang] : String(value);
 }
 
-/** Short name of a fact for people: its description without the final full stop. */
+/** A fact's name for people: its label, else its description without the final full stop. */
 export function factLabel(fact: string, ctx: DescribeContext): string {
-  return ctx.catalogue.get(fact)?.description[ctx.lang].replace(/\.$/, '') ?? fact;
+  const decl = ctx.catalogue.get(fact);
+  return decl?.label?.[ctx.lang] ?? decl?.description[ctx.lang].replace(/\.$/, '') ?? fact;
 }
 
-function leafText(leaf: LeafCondition, negate: boolean, ctx: DescribeContext): string | null {
+/** The first leaf of a unit and its operator, with `not`s folded into the opposite operator. */
+function plainLeaf(node: ConditionNode, negate = false): { leaf: LeafCondition; operator: string; negated: boolean } {
+  if (isLeaf(node)) {
+    const flipped = negate ? opposite[node.operator] : node.operator;
+    return { leaf: node, operator: flipped ?? node.operator, negated: negate && !flipped };
+  }
+  if ('not' in node) return plainLeaf(node.not, !negate);
+  return plainLeaf(('all' in node ? node.all : node.any)[0]!, negate);
+}
+
+/** What the condition expects, in words ("the Exchange build is older than version 14.2.247.5"). */
+function expectation(leaf: LeafCondition, operator: string, ctx: DescribeContext): string {
   const decl = ctx.catalogue.get(leaf.fact);
-  const operator = negate ? opposite[leaf.operator] : leaf.operator;
-  if (!operator) return null;
+  const label = factLabel(leaf.fact, ctx);
   if (typeof leaf.value === 'boolean' && (operator === 'equal' || operator === 'notEqual')) {
-    const expected = (operator === 'equal') === leaf.value;
-    return t(ctx.lang, 'cond.boolean', { description: factLabel(leaf.fact, ctx), value: t(ctx.lang, expected ? 'value.true' : 'value.false') });
+    return t(ctx.lang, 'cond.boolean', { description: label, value: t(ctx.lang, (operator === 'equal') === leaf.value ? 'value.true' : 'value.false') });
   }
   const key = `cond.${operator}`;
-  const params = { fact: leaf.fact, operator, value: formatValue(leaf.value, ctx.lang, decl) };
-  return t(ctx.lang, hasMessage(key) ? key : 'cond.other', params);
+  return t(ctx.lang, hasMessage(key) ? key : 'cond.other', { fact: label, operator, value: formatValue(leaf.value, ctx.lang, decl) });
 }
 
-function nodeText(node: ConditionNode, negate: boolean, ctx: DescribeContext): string {
-  if (isLeaf(node)) return leafText(node, negate, ctx) ?? t(ctx.lang, 'cond.not', { inner: leafText(node, false, ctx)! });
-  if ('not' in node) return nodeText(node.not, !negate, ctx);
-  const parts = ('all' in node ? node.all : node.any).map((n) => nodeText(n, false, ctx));
-  const joiner = 'all' in node ? t(ctx.lang, 'cond.and') : t(ctx.lang, 'cond.or');
-  const text = `(${parts.join(joiner)})`;
-  return negate ? t(ctx.lang, 'cond.not', { inner: text }) : text;
+/** Which list a unit belongs in: facts known and the condition held or failed; not known; or assumed. */
+export function unitKind(unit: Unit, facts: FactMap): ConditionReport['code'] {
+  const known = factsOf(unit.node).every((f) => Object.hasOwn(facts, f));
+  if (unit.state === undefined) return 'value-unknown';
+  if (!known) return 'value-assumed';
+  return unit.state ? 'value-held' : 'value-failed';
 }
 
-function firstLeaf(node: ConditionNode): LeafCondition {
-  if (isLeaf(node)) return node;
-  if ('not' in node) return firstLeaf(node.not);
-  return firstLeaf(('all' in node ? node.all : node.any)[0]!);
-}
-
-/** A unit of a condition in words; a failed one also says what value was actually found. */
-export function describeUnit(unit: Unit, ctx: DescribeContext): ConditionReport {
-  const leaf = firstLeaf(unit.node);
-  const text = nodeText(unit.node, false, ctx);
-  const report: ConditionReport = { fact: leaf.fact, operator: isLeaf(unit.node) ? leaf.operator : 'not', value: leaf.value, text };
-  if (Object.hasOwn(ctx.facts, leaf.fact)) {
-    const actual = ctx.facts[leaf.fact];
-    report.actual = actual;
-    if (unit.state === false) report.text = t(ctx.lang, 'cond.actual', { text, actual: formatValue(actual, ctx.lang, ctx.catalogue.get(leaf.fact)) });
+/**
+ * A unit of a condition as data with its words: a known fact is stated with the value the person
+ * gave ("Webmail sign-in works: no"), with the expectation when it is a comparison; an unknown one
+ * reads "not known yet: …". Never an internal fact name.
+ */
+export function describeUnit(unit: Unit, ctx: DescribeContext, hint = false): ConditionReport {
+  const { leaf, operator } = plainLeaf(unit.node);
+  const decl = ctx.catalogue.get(leaf.fact);
+  const label = factLabel(leaf.fact, ctx);
+  const code = unitKind(unit, ctx.facts);
+  const report: ConditionReport = { code, fact: leaf.fact, label, operator, value: leaf.value, text: '' };
+  if (hint) report.hint = true;
+  if (code === 'value-unknown' || code === 'value-assumed') {
+    report.text = t(ctx.lang, 'explain.notKnown', { label });
+    return report;
   }
+  const actual = ctx.facts[leaf.fact];
+  report.actual = actual;
+  const stated = t(ctx.lang, 'explain.value', { label, value: formatValue(actual, ctx.lang, decl) });
+  // A yes/no fact says all by its value; a threshold, or a failed comparison, also says what was needed.
+  const needsExpectation = typeof leaf.value !== 'boolean' && (code === 'value-failed' || thresholds.has(operator));
+  report.text = needsExpectation ? t(ctx.lang, 'explain.valueAgainst', { stated, expectation: expectation(leaf, operator, ctx) }) : stated;
   return report;
+}
+
+const thresholds = new Set(['versionAtLeast', 'versionBelow', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive']);
+
+/** Items of a list without repeats (the same fact stated twice reads as noise). */
+export function uniqueItems(items: readonly ConditionReport[]): ConditionReport[] {
+  const seen = new Set<string>();
+  return items.filter((i) => {
+    const key = `${i.code}|${i.text}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -7,15 +7,15 @@ import { pageKey } from '../kb/model.ts';
 import { humanize } from '../kb/schema-messages.ts';
 import { validateDiagnoseRequest } from '../generated/validators.cjs';
 import { fillPlaceholders } from '../render/placeholders.ts';
-import { describeUnit, factLabel } from './describe.ts';
+import { type DescribeContext, describeUnit, factLabel, uniqueItems } from './describe.ts';
 import { answerOptions } from './fact-view.ts';
-import { factsOf } from './three-valued.ts';
+import { factsOf, type Unit } from './three-valued.ts';
 import { KbError } from './errors.ts';
-import { type CompiledCause, evaluateCause, type FactMap, verdictDirect } from './evaluate.ts';
+import { type CompiledCause, type Evaluation, evaluateCause, type FactMap, verdictDirect } from './evaluate.ts';
 import type { CompiledKnowledgeBase } from './knowledge-base.ts';
 import { chooseQuestions, hypotheticalAnswers } from './questions.ts';
 import { deepFreeze } from './lru.ts';
-import { rank, verdictOf } from './rank.ts';
+import { rank, shares, verdictOf } from './rank.ts';
 
 type Warning = DiagnoseResult['warnings'][number];
 
@@ -32,9 +32,15 @@ function mergeFacts(kb: CompiledKnowledgeBase, request: DiagnoseRequest, extract
   const fromMessage: Record<string, FactValue> = Object.create(null) as Record<string, FactValue>;
   for (const { fact, raw } of extracted) {
     const decl = catalogue.get(fact);
-    if (!decl || Object.hasOwn(fromMessage, fact)) continue;
+    if (!decl) continue;
+    const before = Object.hasOwn(fromMessage, fact) ? fromMessage[fact] : undefined;
+    // The first signal wins, except that every match adds to a list fact (one item per header line).
+    if (before !== undefined && !(decl.type === 'string-list' && Array.isArray(before))) continue;
     const r = coerceFactValue(decl, raw);
-    if (r.ok) fromMessage[fact] = r.value;
+    if (r.ok && Array.isArray(before) && Array.isArray(r.value)) fromMessage[fact] = [...new Set([...before, ...r.value])];
+    else if (r.ok) fromMessage[fact] = r.value;
+    // "Exchange 2010" in a sentence names no single build: not wrong, just not a value.
+    else if (r.ambiguous) continue;
     else warnings.push({ code: 'FACT_FROM_MESSAGE_INVALID', field: `message`, message: t(lang, 'warn.factFromMessageInvalid', { fact, text: String(raw).slice(0, 100) }) });
   }
   const accept = (field: 'facts' | 'observed', map: Record<string, unknown> | undefined): Record<string, FactValue> => {
@@ -55,6 +61,11 @@ function mergeFacts(kb: CompiledKnowledgeBase, request: DiagnoseRequest, extract
         continue;
       }
       const r = coerceFactValue(decl, raw);
+      if (!r.ok && r.ambiguous) {
+        // A release name that covers several builds: not wrong, just not enough; the fact is asked.
+        warnings.push({ code: 'FACT_AMBIGUOUS', field: `${field}.${name}`, message: t(lang, 'warn.factAmbiguous', { fact: name, text: String(raw).slice(0, 100) }) });
+        continue;
+      }
       if (!r.ok) {
         throw new KbError('FACT_INVALID', `The fact "${name}" has the value ${JSON.stringify(raw).slice(0, 100)}; expected ${r.expected}.`, { field: `${field}.${name}` });
       }
@@ -125,7 +136,11 @@ async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseReques
   const request = checkRequest(input);
   const lang: Lang = isLang(request.lang) ? request.lang : kb.data.settings.defaultLanguage;
   const recognition = request.message ? kb.recognizer.recognize(request.message) : null;
-  const { base, warnings } = mergeFacts(kb, request, [...(recognition?.extracted ?? [])], lang);
+  // The CRM's exact wording tells which connection produced it (a symptom's `implies`).
+  // A symptom given by id is the CRM's own message as well.
+  const impliedBy = request.symptom ?? (recognition?.match?.matchedBy === 'exact' ? recognition.match.symptom : undefined);
+  const implied = Object.entries(kb.data.symptoms.find((s) => s.id === impliedBy)?.implies ?? {}).map(([fact, raw]) => ({ fact, raw: raw as FactValue }));
+  const { base, warnings } = mergeFacts(kb, request, [...(recognition?.extracted ?? []), ...implied], lang);
   if (request.message && request.message.length > 10_000) warnings.push({ code: 'MESSAGE_TRUNCATED', field: 'message', message: t(lang, 'warn.messageTruncated', { limit: 10_000 }) });
   const facts: FactMap = { ...base, ...deriveFacts(kb.data.facts.values(), base) };
 
@@ -147,10 +162,14 @@ async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseReques
   const relevant = new Map<string, { onSymptom: boolean }>();
   for (const c of symptom ? (kb.bySymptom.get(symptom.id) ?? []) : []) relevant.set(c.decl.id, { onSymptom: true });
   if (symptom) {
-    for (const key of ['', ...Object.keys(facts)]) {
-      for (const c of kb.byRequiredFact.get(key) ?? []) {
-        if (relevant.has(c.decl.id) || ![...kb.requiredOf.get(c.decl.id)!].every((f) => Object.hasOwn(facts, f))) continue;
-        if (verdictDirect(c, facts).value === true) relevant.set(c.decl.id, { onSymptom: false });
+    // Outside the symptom: causes that read a known fact, kept when a cheap verdict finds evidence.
+    const seen = new Set<string>(relevant.keys());
+    for (const key of Object.keys(base)) {
+      for (const c of kb.byFact.get(key) ?? []) {
+        if (seen.has(c.decl.id)) continue;
+        seen.add(c.decl.id);
+        const v = verdictDirect(c, facts);
+        if (v.value === true || (v.value === undefined && v.held > 0)) relevant.set(c.decl.id, { onSymptom: false });
       }
     }
   } else {
@@ -160,31 +179,31 @@ async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseReques
   const evaluated = await Promise.all(
     toRun.map(async ([id, { onSymptom }]) => {
       const cause = kb.causes.get(id)!;
-      return { cause, onSymptom, folded: await evaluateCause(cause, facts) };
+      const evaluation = await evaluateCause(cause, facts);
+      return { cause, onSymptom, evaluation, folded: evaluation.folded };
     }),
   );
   const prior = (decl: CompiledCause['decl']) => (symptom && decl.priorBySymptom?.[symptom.id]) ?? decl.prior;
-  const ranked = rank(evaluated.map((e) => ({ id: e.cause.decl.id, prior: prior(e.cause.decl), layer: e.cause.decl.layer, verdict: verdictOf(e.folded), onSymptom: e.onSymptom, outranks: e.cause.decl.outranks ?? [] })));
+  const ranked = rank(evaluated.map((e) => ({ id: e.cause.decl.id, prior: prior(e.cause.decl), layer: e.cause.decl.layer, verdict: verdictOf(e.evaluation), onSymptom: e.onSymptom, outranks: e.cause.decl.outranks ?? [] })));
   const byId = new Map(evaluated.map((e) => [e.cause.decl.id, e]));
-  // A cause outside the recognised symptom appears only when the facts confirm it; the rest would be noise.
-  const shown = ranked.filter((r) => byId.get(r.id)!.onSymptom || r.status === 'confirmed');
-  const total = shown.reduce((s, r) => s + (r.status === 'ruled-out' ? 0 : r.weight), 0);
+  // A cause outside the recognised symptom appears only when evidence speaks for it; the rest would be noise.
+  const visible = ranked.filter((r) => byId.get(r.id)!.onSymptom || r.status === 'confirmed' || r.status === 'likely');
+  const scores = shares(visible);
+  const shown = visible.map((r, i) => ({ ...r, score: scores[i]! }));
   const describeCtx = { lang, facts, catalogue: kb.data.facts };
   const symptomTitle = symptom?.title;
   const causes: DiagnoseResult['causes'] = shown.map((r) => {
     const e = byId.get(r.id)!;
-    const units = e.folded.units;
-    const report = (state: boolean | undefined) => units.filter((u) => u.state === state).map((u) => describeUnit(u, describeCtx));
     const page = pageFor(kb, 'causes', e.cause.decl.page ?? r.id, lang, warnings);
     return {
       id: r.id,
       status: r.status,
-      score: total > 0 && r.status !== 'ruled-out' ? Math.round((r.weight / total) * 10_000) / 10_000 : 0,
+      score: r.score,
       title: page?.title ?? r.id,
       summary: page?.summary ?? '',
       layer: e.cause.decl.layer,
-      reason: reasonFor(r, e, describeCtx, symptomTitle, (id) => pageFor(kb, 'causes', kb.causes.get(id)?.decl.page ?? id, lang, warnings)?.title ?? id),
-      explanation: { held: report(true), failed: report(false), unknown: report(undefined) },
+      reason: reasonFor(r, e.evaluation, e.onSymptom, describeCtx, symptomTitle, (id) => pageFor(kb, 'causes', kb.causes.get(id)?.decl.page ?? id, lang, warnings)?.title ?? id),
+      explanation: explain(r.status, e.evaluation, describeCtx),
       guidance: page ? fillPlaceholders(page.body.trim(), facts) : '',
     };
   });
@@ -192,7 +211,8 @@ async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseReques
   const candidates = shown
     .filter((r) => r.status !== 'ruled-out')
     .map((r) => ({ cause: byId.get(r.id)!.cause, prior: prior(byId.get(r.id)!.cause.decl), onSymptom: byId.get(r.id)!.onSymptom, baseFacts: kb.baseFactsOf.get(r.id)! }));
-  const questions: DiagnoseResult['questions'] = chooseQuestions(candidates, base, kb.data.facts).map((q) => {
+  const dontKnow = new Set(request.unknown ?? []);
+  const questions: DiagnoseResult['questions'] = chooseQuestions(candidates, base, kb.data.facts, 3, dontKnow).map((q) => {
     const decl = kb.data.facts.get(q.fact)!;
     const declared = answerOptions(decl, lang);
     const options = declared.length > 0 ? declared : decl.type === 'integer' ? hypotheticalAnswers(decl).map((v) => ({ value: v, label: String(v) })) : [];
@@ -203,11 +223,53 @@ async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseReques
     symptom,
     causes,
     questions,
+    assessment: assess(kb, { request, symptom, causes, questions, base, lang }),
     facts: { ...facts },
     warnings,
     suggestions: recognition && !symptom ? [...recognition.suggestions] : [],
     lang,
     kb: { name: kb.data.settings.name, version: kb.data.settings.version },
+  };
+}
+
+/**
+ * How far the case has come. "Unclear" when nothing fits well: a message that matches nothing known
+ * and no cause with evidence, every cause ruled out, or nothing left to ask with no evidence. It then
+ * lists what to collect (rules/kb.yaml), leaving out what is already known.
+ */
+function assess(
+  kb: CompiledKnowledgeBase,
+  c: { request: DiagnoseRequest; symptom: DiagnoseResult['symptom']; causes: DiagnoseResult['causes']; questions: DiagnoseResult['questions']; base: Record<string, FactValue>; lang: Lang },
+): DiagnoseResult['assessment'] {
+  const top = c.causes.find((x) => x.status !== 'ruled-out');
+  const unclear = (reason: DiagnoseResult['assessment']['reason']): DiagnoseResult['assessment'] => ({
+    state: 'unclear',
+    reason,
+    collect: (kb.data.settings.collect ?? [])
+      .filter((item) => !item.facts || !item.facts.every((f) => Object.hasOwn(c.base, f)))
+      .map((item) => ({ id: item.id, text: item.text[c.lang] })),
+  });
+  if (top?.status === 'confirmed') return { state: 'confirmed', reason: 'top-confirmed', collect: [] };
+  if (!c.request.message && !c.request.symptom && Object.keys(c.base).length === 0) return unclear('nothing-given');
+  if (c.causes.length > 0 && !top) return unclear('all-ruled-out');
+  if (top?.status === 'likely') return { state: 'likely', reason: 'top-likely', collect: [] };
+  if (c.request.message && !c.symptom) return unclear('not-recognised');
+  if (top && c.questions.length > 0) return { state: 'open', reason: 'questions-left', collect: [] };
+  return unclear('no-evidence');
+}
+
+/** The explanation lists of a cause: what held and failed on known facts, what is not known, what was assumed. */
+function explain(status: string, e: Evaluation, ctx: DescribeContext): DiagnoseResult['causes'][number]['explanation'] {
+  const items = (units: readonly Unit[], hint = false) => units.map((u) => ({ unit: u, item: describeUnit(u, ctx, hint) }));
+  const all = [...items(e.folded.units), ...e.hints.flatMap((h) => items(h.units, true))];
+  const decisive = new Set(e.folded.decisive);
+  const pick = (code: string, keep: (u: Unit) => boolean) => uniqueItems(all.filter((x) => x.item.code === code && keep(x.unit)).map((x) => x.item));
+  const ruledOut = status === 'ruled-out';
+  return {
+    held: pick('value-held', (u) => u.live && !ruledOut),
+    failed: pick('value-failed', (u) => (ruledOut ? decisive.has(u) : u.live)),
+    unknown: pick('value-unknown', (u) => u.live && !ruledOut),
+    assumed: pick('value-assumed', (u) => u.live && !ruledOut),
   };
 }
 
@@ -222,13 +284,15 @@ function pageFor(kb: CompiledKnowledgeBase, kind: 'symptoms' | 'causes', id: str
 
 function reasonFor(
   r: ReturnType<typeof rank>[number],
-  e: { folded: { decisive: readonly import('./three-valued.ts').Unit[]; units: readonly import('./three-valued.ts').Unit[] }; onSymptom: boolean },
-  ctx: Parameters<typeof describeUnit>[1],
+  e: Evaluation,
+  onSymptom: boolean,
+  ctx: DescribeContext,
   symptomTitle: string | undefined,
   titleOf: (causeId: string) => string,
 ): string {
-  const texts = (list: readonly import('./three-valued.ts').Unit[]) => [...new Set(list.map((u) => describeUnit(u, ctx).text))].join('; ');
-  const held = e.folded.units.filter((u) => u.state === true && u.evidence);
+  const texts = (list: readonly Unit[], code: string, hint = false) => [...new Set(list.map((u) => describeUnit(u, ctx, hint)).filter((i) => i.code === code).map((i) => i.text))].join('; ');
+  const heldUnits = e.folded.units.filter((u) => u.state === true && u.evidence);
+  const heldHints = e.hints.filter((h) => h.value === true).flatMap((h) => h.units.filter((u) => u.state === true && u.evidence));
   const unknown = e.folded.decisive.filter((u) => u.state === undefined);
   const openFacts = [...new Set(unknown.flatMap((u) => factsOf(u.node)).filter((f) => !Object.hasOwn(ctx.facts, f)))]
     .slice(0, 3)
@@ -237,19 +301,21 @@ function reasonFor(
   let reason: string;
   switch (r.status) {
     case 'confirmed':
-      reason = t(ctx.lang, 'reason.confirmed', { held: texts(e.folded.decisive) });
+      reason = t(ctx.lang, 'reason.confirmed', { held: texts(e.folded.decisive, 'value-held') || texts(heldUnits, 'value-held') });
       break;
     case 'ruled-out':
-      reason = t(ctx.lang, 'reason.ruledOut', { failed: texts(e.folded.decisive) });
+      reason = t(ctx.lang, 'reason.ruledOut', { failed: texts(e.folded.decisive, 'value-failed') });
       break;
-    case 'likely':
-      reason = t(ctx.lang, 'reason.likely', { held: texts(held), unknown: openFacts });
+    case 'likely': {
+      const held = [...new Set([...texts(heldUnits, 'value-held').split('; '), ...texts(heldHints, 'value-held', true).split('; ')].filter(Boolean))].join('; ');
+      reason = openFacts ? t(ctx.lang, 'reason.likely', { held, unknown: openFacts }) : t(ctx.lang, 'reason.likelyNothingOpen', { held });
       break;
+    }
     default:
-      reason = symptomTitle && e.onSymptom ? t(ctx.lang, 'reason.possibleSymptom', { symptom: symptomTitle }) : t(ctx.lang, 'reason.possible');
+      reason = symptomTitle && onSymptom ? t(ctx.lang, 'reason.possibleSymptom', { symptom: symptomTitle }) : t(ctx.lang, 'reason.possible');
       if (openFacts) reason += t(ctx.lang, 'reason.openFacts', { unknown: openFacts });
   }
-  if (!e.onSymptom && symptomTitle) reason += t(ctx.lang, 'reason.otherSymptom', { symptom: symptomTitle });
+  if (!onSymptom && symptomTitle) reason += t(ctx.lang, 'reason.otherSymptom', { symptom: symptomTitle });
   if (r.hiddenBy) reason += t(ctx.lang, 'reason.earlierLayer', { layer: t(ctx.lang, `layer.${r.hiddenBy}`) });
   else if (r.outrankedBy) reason += t(ctx.lang, 'reason.outranked', { cause: titleOf(r.outrankedBy) });
   return reason;

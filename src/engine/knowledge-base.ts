@@ -61,7 +61,7 @@ export function compileKnowledgeBase(data: KnowledgeBaseData, warnings: readonly
     const compiled = compileCause(decl);
     causes.set(decl.id, compiled);
     for (const s of decl.symptoms) bySymptom.set(s, [...(bySymptom.get(s) ?? []), compiled]);
-    const base = new Set(factsOf(compiled.conditions).flatMap((f) => baseFacts(f, data.facts)));
+    const base = new Set([compiled.conditions, ...compiled.hints].flatMap(factsOf).flatMap((f) => baseFacts(f, data.facts)));
     baseFactsOf.set(decl.id, base);
     for (const f of base) byFact.set(f, [...(byFact.get(f) ?? []), compiled]);
     const required = requiredFacts(compiled.conditions);

@@ -1,7 +1,7 @@
 import { deriveFacts, withFact } from '../facts/derive.ts';
 import type { FactDeclaration, FactValue } from '../generated/schema-types.ts';
 import { type CompiledCause, type FactMap, verdictDirect } from './evaluate.ts';
-import { entropy, weigh } from './rank.ts';
+import { entropy, layerOrder, weigh } from './rank.ts';
 
 /** A candidate cause as question selection sees it. */
 export interface Candidate {
@@ -20,6 +20,28 @@ export interface QuestionChoice {
 }
 
 const costRank: Record<FactDeclaration['cost'], number> = { probe: 0, user: 1, it: 2 };
+
+/**
+ * What asking costs, relative to a free probe: the value of a question is its expected gain divided
+ * by this, so an IT question comes before a user question only when it is worth about three of them.
+ */
+export const questionPrice: Readonly<Record<FactDeclaration['cost'], number>> = { probe: 1, user: 1.5, it: 4 };
+
+/** The price of asking for a fact: what the connection form holds costs no more than a look at it. */
+export function priceOf(decl: FactDeclaration): number {
+  return decl.source === 'form' ? 1 : questionPrice[decl.cost];
+}
+
+/** The index of the cause that ranks first among those alive (highest weight, then earlier position). */
+function topOf(weights: readonly number[], statuses: readonly string[]): number {
+  let best = -1;
+  for (let i = 0; i < weights.length; i++) {
+    if (statuses[i] === 'ruled-out') continue;
+    if (best === -1 || tierOf(statuses[i]!) < tierOf(statuses[best]!) || (tierOf(statuses[i]!) === tierOf(statuses[best]!) && weights[i]! > weights[best]!)) best = i;
+  }
+  return best;
+}
+const tierOf = (status: string) => (status === 'confirmed' ? 0 : status === 'likely' ? 1 : 2);
 
 /** The answers a fact can have, for simulating them: yes/no, its options, or its declared examples. */
 export function hypotheticalAnswers(decl: FactDeclaration): FactValue[] {
@@ -57,6 +79,9 @@ export function chooseQuestions(
   if (!alive.includes(true)) return [];
   const aliveCount = alive.filter(Boolean).length;
   const hNow = entropy(now.weights);
+  const topNow = topOf(now.weights, now.statuses);
+  // Once the first cause is confirmed, only a question that could put another cause first is worth asking.
+  const settledTop = topNow !== -1 && now.statuses[topNow] === 'confirmed';
   // Ask about what the leading candidates need: those that together hold 95 % of the belief (at most
   // eight). Facts only the long tail reads barely change the entropy, and simulating them is most of
   // the cost in a large knowledge base.
@@ -69,6 +94,28 @@ export function chooseQuestions(
     leading.add(i);
     covered += now.weights[i]!;
   }
+  // With the first cause confirmed, what matters is what could still overturn it: a cause at an
+  // earlier layer, or one that outranks it, with a share of belief worth asking about.
+  // The chance that a cause overturns the confirmed one is taken as its prior against the top's; a
+  // question is worth it when that chance is at least a tenth of its price (IT: 40 %, user: 15 %).
+  const overturn = new Map<number, number>();
+  if (settledTop) {
+    const top = candidates[topNow]!;
+    candidates.forEach((c, i) => {
+      if (!alive[i] || i === topNow) return;
+      const overturns = (c.cause.decl.outranks ?? []).includes(top.cause.decl.id) || layerOrder.indexOf(c.cause.decl.layer) < layerOrder.indexOf(top.cause.decl.layer);
+      const chance = c.prior / (c.prior + top.prior);
+      if (overturns && chance >= 0.1) {
+        leading.add(i);
+        overturn.set(i, chance);
+      }
+    });
+  }
+  const worthOverturning = (fact: string, price: number) => {
+    let best = 0;
+    for (const [i, chance] of overturn) if (candidates[i]!.baseFacts.has(fact)) best = Math.max(best, chance);
+    return best >= price / 10;
+  };
   const askable = new Set<string>();
   candidates.forEach((c, i) => {
     if (!leading.has(i)) return;
@@ -77,12 +124,16 @@ export function chooseQuestions(
       if (decl && decl.question && decl.source !== 'derived' && !Object.hasOwn(baseFacts, f) && !exclude.has(f)) askable.add(f);
     }
   });
-  const choices: (QuestionChoice & { cost: number })[] = [];
+  const choices: (QuestionChoice & { cost: number; value: number })[] = [];
   for (const fact of askable) {
     const decl = catalogue.get(fact)!;
     const answers = hypotheticalAnswers(decl);
     if (answers.length < 2) continue;
     const outcomes = answers.map((a) => score(withFact(catalogue, baseAll, fact, a), fact));
+    // An answer that changes neither which cause ranks first nor any status cannot change the ranking.
+    const changesTop = outcomes.some((o) => topOf(o.weights, o.statuses) !== topNow || o.statuses[topNow] !== now.statuses[topNow]);
+    const changesStatus = outcomes.some((o) => o.statuses.some((st, i) => alive[i] && st !== now.statuses[i]));
+    if (settledTop ? !changesTop || !worthOverturning(fact, priceOf(decl)) : !changesTop && !changesStatus) continue;
     // How many answers each cause survives: its belief spreads evenly over them.
     const compatible = candidates.map((_, i) => outcomes.filter((o) => o.statuses[i] !== 'ruled-out').length || 1);
     const mass = outcomes.map((o) => o.weights.reduce((sum, _w, i) => (o.statuses[i] === 'ruled-out' || !alive[i] ? sum : sum + now.weights[i]! / compatible[i]!), 0));
@@ -100,10 +151,10 @@ export function chooseQuestions(
       settled += pa * (decided / aliveCount);
     });
     const gain = Math.max(0, hNow - expected) + 0.1 * settled;
-    if (gain > 1e-9) choices.push({ fact, gain: Math.round(gain * 1000) / 1000, cost: costRank[decl.cost] });
+    if (gain > 1e-9) choices.push({ fact, gain: Math.round(gain * 1000) / 1000, cost: costRank[decl.cost], value: gain / priceOf(decl) });
   }
   return choices
-    .sort((a, b) => b.gain - a.gain || a.cost - b.cost || a.fact.localeCompare(b.fact))
+    .sort((a, b) => b.value - a.value || a.cost - b.cost || a.fact.localeCompare(b.fact))
     .slice(0, limit)
     .map(({ fact, gain }) => ({ fact, gain }));
 }

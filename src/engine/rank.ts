@@ -1,4 +1,5 @@
 import type { Layer } from '../generated/schema-types.ts';
+import { causeVerdict, type Evaluation } from './evaluate.ts';
 import type { Folded, Verdict } from './three-valued.ts';
 
 export type CauseStatus = 'confirmed' | 'likely' | 'possible' | 'ruled-out';
@@ -33,15 +34,21 @@ export interface Ranked {
 /** Evidence weights: how much a confirmed cause or each piece of held evidence counts against the prior. */
 export const weights = { confirmed: 50, perHeld: 3, offSymptom: 0.5, laterLayer: 0.05 } as const;
 
+/**
+ * A cause's status from its verdict. Confirmation needs evidence someone observed or answered:
+ * conditions that hold only on assumed values (`ifUnknown`) leave the cause possible.
+ */
 export function statusOf(v: Verdict): CauseStatus {
-  if (v.value === true) return 'confirmed';
   if (v.value === false) return 'ruled-out';
+  if (v.value === true && v.held > 0) return 'confirmed';
   return v.held > 0 ? 'likely' : 'possible';
 }
 
-/** The verdict of a full fold: its value and the live evidence that held. */
-export function verdictOf(folded: Folded): Verdict {
-  return { value: folded.value, held: folded.units.filter((u) => u.evidence && u.state === true).length };
+const heldIn = (folded: Folded) => folded.units.filter((u) => u.evidence && u.state === true).length;
+
+/** The verdict of a full evaluation: its value and the live evidence that held, hints included. */
+export function verdictOf(e: Evaluation): Verdict {
+  return causeVerdict({ value: e.folded.value, held: heldIn(e.folded), gated: e.folded.gated }, e.hints.map((h) => ({ value: h.value, held: heldIn(h) })));
 }
 
 /**
@@ -61,12 +68,23 @@ export function rank(inputs: readonly RankInput[]): Ranked[] {
   const total = drafts.reduce((sum, d) => sum + d.weight, 0);
   return drafts
     .map((d) => ({ id: d.id, status: d.status, weight: d.weight, hiddenBy: d.hiddenBy, outrankedBy: d.outrankedBy, score: total > 0 ? round(d.weight / total) : 0, layer: d.layer }))
-    .sort((a, b) => {
-      const ruledA = a.status === 'ruled-out' ? 1 : 0;
-      const ruledB = b.status === 'ruled-out' ? 1 : 0;
-      return ruledA - ruledB || b.weight - a.weight || a.layer - b.layer || a.id.localeCompare(b.id);
-    })
+    .sort((a, b) => tier[a.status] - tier[b.status] || b.weight - a.weight || a.layer - b.layer || a.id.localeCompare(b.id))
     .map(({ layer: _layer, ...r }) => r);
+}
+
+/** Statuses in the order they rank: a confirmed cause above any likely one, likely above possible. */
+const tier: Readonly<Record<CauseStatus, number>> = { confirmed: 0, likely: 1, possible: 2, 'ruled-out': 3 };
+
+/**
+ * Shares of belief for causes in ranked order, summing to 1 over those not ruled out, and never
+ * rising down the list: a likely cause pushed behind an earlier layer still shows at least the share
+ * of the possible causes below it, so statuses and scores agree.
+ */
+export function shares(ranked: readonly Pick<Ranked, 'status' | 'weight'>[]): number[] {
+  const w = ranked.map((r) => (r.status === 'ruled-out' ? 0 : r.weight));
+  for (let i = w.length - 2; i >= 0; i--) if (ranked[i]!.status !== 'ruled-out') w[i] = Math.max(w[i]!, w[i + 1]!);
+  const total = w.reduce((a, b) => a + b, 0);
+  return w.map((x) => (total > 0 ? round(x / total) : 0));
 }
 
 /**
@@ -76,12 +94,20 @@ export function rank(inputs: readonly RankInput[]): Ranked[] {
  */
 export function weigh(inputs: readonly RankInput[]): { statuses: CauseStatus[]; weights: number[]; earliest: number; outrankedBy: Map<string, string> } {
   const statuses = inputs.map((c) => statusOf(c.verdict));
-  let earliest = Number.POSITIVE_INFINITY;
   const outrankedBy = new Map<string, string>();
   inputs.forEach((c, i) => {
     if (statuses[i] !== 'confirmed') return;
-    earliest = Math.min(earliest, layerOrder.indexOf(c.layer));
-    for (const o of c.outranks ?? []) if (!outrankedBy.has(o)) outrankedBy.set(o, c.id);
+    for (const o of c.outranks ?? []) if (!outrankedBy.has(o) && o !== c.id) outrankedBy.set(o, c.id);
+  });
+  // The earliest layer that failed, among confirmed causes no other confirmed cause outranks: a cause
+  // that makes another moot (Exchange Online makes a wrong URL moot) is not hidden by it.
+  let earliest = Number.POSITIVE_INFINITY;
+  inputs.forEach((c, i) => {
+    if (statuses[i] === 'confirmed' && !outrankedBy.has(c.id)) earliest = Math.min(earliest, layerOrder.indexOf(c.layer));
+  });
+  // A later layer was never reached: what held there is no longer proof, only a likelihood.
+  inputs.forEach((c, i) => {
+    if (statuses[i] === 'confirmed' && layerOrder.indexOf(c.layer) > earliest) statuses[i] = 'likely';
   });
   const out = inputs.map((c, i) => {
     const status = statuses[i]!;

@@ -7,6 +7,8 @@ export interface LeafCondition {
   readonly value: unknown;
   /** The value to assume when the fact is not known; assumed values are never evidence. */
   readonly ifUnknown?: boolean;
+  /** While this leaf's fact is unknown, the cause's other evidence does not count. */
+  readonly gate?: boolean;
 }
 
 export type ConditionNode =
@@ -26,10 +28,14 @@ export interface Unit {
    * is no evidence), not for assumed values, and not inside a part of the condition that failed.
    */
   readonly evidence: boolean;
+  /** False inside a part of the condition that failed (what held there explains nothing). */
+  readonly live: boolean;
 }
 
 export interface Folded {
   readonly value: Tri;
+  /** A gate leaf's fact is not known: the held evidence does not count yet. */
+  readonly gated: boolean;
   /** Every unit with its state. */
   readonly units: readonly Unit[];
   /** The units that decide the value (for true/false) or could still change it (for unknown). */
@@ -52,13 +58,14 @@ export function fold(node: ConditionNode, leaf: (path: string, node: LeafConditi
   if (isLeaf(node)) {
     const observed = leaf(path, node);
     const assumed = observed === undefined && node.ifUnknown !== undefined;
-    const unit: Unit = { path, node, state: assumed ? node.ifUnknown : observed, evidence: !assumed };
-    return { value: unit.state, units: [unit], decisive: [unit] };
+    // `ifUnknown: true` marks an exclusion: passing it, observed or assumed, is no evidence for the cause.
+    const unit: Unit = { path, node, state: assumed ? node.ifUnknown : observed, evidence: !assumed && node.ifUnknown !== true, live: true };
+    return { value: unit.state, gated: node.gate === true && observed === undefined && !assumed, units: [unit], decisive: [unit] };
   }
   if ('not' in node) {
     const inner = fold(node.not, leaf, `${path}/not`);
-    const unit: Unit = { path, node, state: not(inner.value), evidence: false };
-    return { value: unit.state, units: [unit], decisive: [unit] };
+    const unit: Unit = { path, node, state: not(inner.value), evidence: false, live: true };
+    return { value: unit.state, gated: inner.gated, units: [unit], decisive: [unit] };
   }
   const op = 'all' in node ? 'all' : 'any';
   const list = 'all' in node ? node.all : node.any;
@@ -68,8 +75,8 @@ export function fold(node: ConditionNode, leaf: (path: string, node: LeafConditi
   const decisive = value === undefined ? pick(undefined) : op === 'all' ? (value ? children.flatMap((c) => c.decisive) : pick(false)) : value ? pick(true) : children.flatMap((c) => c.decisive);
   // Evidence inside a failed `all` explains nothing about this cause (another part ruled it out).
   const all = children.flatMap((c) => c.units);
-  const units = value === false ? all.map((u) => ({ ...u, evidence: false })) : all;
-  return { value, units, decisive };
+  const units = value === false ? all.map((u) => ({ ...u, evidence: false, live: false })) : all;
+  return { value, gated: children.some((c) => c.gated), units, decisive };
 }
 
 /** Every fact a condition reads, including facts compared by reference (`value: {fact: x}`). */
@@ -87,6 +94,8 @@ export interface Verdict {
   readonly value: Tri;
   /** Leaves that held, count as evidence and are not inside a failed part. */
   readonly held: number;
+  /** A gate leaf's fact is not known (see LeafCondition.gate). */
+  readonly gated?: boolean;
 }
 
 /**
@@ -96,22 +105,27 @@ export interface Verdict {
 export function verdict(node: ConditionNode, leaf: (node: LeafCondition) => Tri): Verdict {
   if (isLeaf(node)) {
     const observed = leaf(node);
-    if (observed === undefined && node.ifUnknown !== undefined) return { value: node.ifUnknown, held: 0 };
-    return { value: observed, held: observed === true ? 1 : 0 };
+    if (observed === undefined && node.ifUnknown !== undefined) return { value: node.ifUnknown, held: 0, gated: false };
+    return { value: observed, held: observed === true && node.ifUnknown !== true ? 1 : 0, gated: node.gate === true && observed === undefined };
   }
-  if ('not' in node) return { value: not(verdict(node.not, leaf).value), held: 0 };
+  if ('not' in node) {
+    const inner = verdict(node.not, leaf);
+    return { value: not(inner.value), held: 0, gated: inner.gated === true };
+  }
   const isAll = 'all' in node;
   let sawUnknown = false;
   let decided = false;
   let held = 0;
+  let gated = false;
   for (const child of isAll ? node.all : node.any) {
     const v = verdict(child, leaf);
     held += v.held;
+    if (v.gated) gated = true;
     if (v.value === undefined) sawUnknown = true;
     else if (v.value === !isAll) decided = true;
   }
   const value: Tri = decided ? !isAll : sawUnknown ? undefined : isAll;
-  return { value, held: value === false ? 0 : held };
+  return { value, held: value === false ? 0 : held, gated };
 }
 
 /**

@@ -1,7 +1,11 @@
 import type { FactDeclaration, FactValue } from '../generated/schema-types.ts';
 import { formatVersion, parseVersion } from './version.ts';
 
-export type CoerceResult = { ok: true; value: FactValue } | { ok: false; expected: string };
+/**
+ * A coerced value; or what was expected; or `ambiguous` when the input is a known name that does not
+ * fix one value ("Exchange 2010" is several builds): the fact then stays unknown rather than invalid.
+ */
+export type CoerceResult = { ok: true; value: FactValue } | { ok: false; expected: string; ambiguous?: true };
 
 const yes = new Set(['true', 'yes', 'y', 'ja', 'j', '1', 'on', 'wahr', 'oui']);
 const no = new Set(['false', 'no', 'n', 'nein', '0', 'off', 'falsch', 'non']);
@@ -15,6 +19,15 @@ export const maxFactLength = 2048;
  * and come back in their declared spelling. Returns what was expected when it cannot.
  */
 export function coerceFactValue(decl: FactDeclaration, raw: unknown): CoerceResult {
+  const direct = coerceDirect(decl, raw);
+  if (direct.ok || !decl.aliases || typeof raw !== 'string') return direct;
+  const alias = lookupAlias(decl, raw);
+  if (alias === undefined) return direct;
+  if (alias === null) return { ok: false, expected: direct.expected, ambiguous: true };
+  return coerceDirect(decl, alias);
+}
+
+function coerceDirect(decl: FactDeclaration, raw: unknown): CoerceResult {
   const fail = (expected: string): CoerceResult => ({ ok: false, expected });
   switch (decl.type) {
     case 'boolean': {
@@ -35,8 +48,10 @@ export function coerceFactValue(decl: FactDeclaration, raw: unknown): CoerceResu
       return { ok: true, value: n };
     }
     case 'version': {
-      const v = parseVersion(raw);
-      return v ? { ok: true, value: formatVersion(v) } : fail('a build number such as 14.2.247.5 or "Version 14.3 (Build 123.4)"');
+      // A build inside a longer text ("Exchange 2016 CU23 (15.1.2507.6)") is the build.
+      const inText = typeof raw === 'string' && raw.length <= 200 ? /\b\d{1,2}\.\d{1,2}\.\d{1,4}\.\d{1,4}\b/.exec(raw)?.[0] : undefined;
+      const v = parseVersion(raw) ?? parseVersion(inText);
+      return v ? { ok: true, value: formatVersion(v) } : fail(decl.aliases ? 'a build number such as 14.2.247.5, "Version 14.3 (Build 123.4)" or a release name such as "Exchange 2016 CU23"' : 'a build number such as 14.2.247.5 or "Version 14.3 (Build 123.4)"');
     }
     case 'url':
     case 'string': {
@@ -65,4 +80,39 @@ function matchOption(decl: FactDeclaration, s: string): CoerceResult {
   if (!decl.options) return { ok: true, value: s };
   const found = decl.options.find((o) => o.value.toLowerCase() === s.toLowerCase());
   return found ? { ok: true, value: found.value } : { ok: false, expected: `one of ${decl.options.map((o) => o.value).join(', ')}` };
+}
+
+const aliasTables = new WeakMap<FactDeclaration, Map<string, FactValue | null>>();
+
+/** Folds a name for alias matching: case, accents and punctuation folded, ignored words dropped, "cu 23" written "cu23". */
+function aliasKey(decl: FactDeclaration, text: string): string[] {
+  let s = ` ${text.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
+  for (const [from, to] of Object.entries(decl.aliasRewrite ?? {})) s = s.split(` ${from.toLowerCase()} `).join(` ${to.toLowerCase()} `);
+  const ignore = new Set((decl.aliasIgnore ?? []).map((w) => w.toLowerCase()));
+  const words = s.split(' ').filter((w) => w && !ignore.has(w));
+  const out: string[] = [];
+  for (const w of words) {
+    const last = out.at(-1);
+    if (last && /^\p{L}{1,3}$/u.test(last) && /^\d+$/.test(w)) out[out.length - 1] = last + w;
+    else out.push(w);
+  }
+  return out;
+}
+
+/** The value an alias stands for; null for a name that does not fix one; undefined when no alias matches. */
+function lookupAlias(decl: FactDeclaration, raw: string): FactValue | null | undefined {
+  if (raw.length > 200) return undefined;
+  let table = aliasTables.get(decl);
+  if (!table) {
+    table = new Map();
+    for (const a of decl.aliases ?? []) for (const name of a.names) table.set(aliasKey(decl, name).join(' '), a.value ?? null);
+    aliasTables.set(decl, table);
+  }
+  const words = aliasKey(decl, raw);
+  // "2019 CU14 SU3" is a build of "2019 CU14": drop trailing words until a known name is left.
+  for (let n = words.length; n > 0; n--) {
+    const key = words.slice(0, n).join(' ');
+    if (table.has(key)) return table.get(key);
+  }
+  return undefined;
 }

@@ -66,6 +66,7 @@ const functions: Record<Derivation['fn'], DeriveFn> = {
   },
   usernameFormat: ([username]) => (typeof username === 'string' ? usernameFormat(username) : undefined),
   equals: ([value], d) => (value === undefined ? undefined : JSON.stringify(value) === JSON.stringify(d.value)),
+  containsAny: ([list], d) => (Array.isArray(list) ? (d.values ?? []).some((v) => list.some((item) => String(item).toLowerCase() === v.toLowerCase())) : undefined),
   // True once the input is known; never false (not knowing is not evidence of absence).
   isKnown: ([value]) => (value === undefined ? undefined : true),
 };
@@ -84,6 +85,7 @@ export const derivationArity: Readonly<Record<string, { inputs: number; params: 
   usernameFormat: { inputs: 1, params: [] },
   equals: { inputs: 1, params: ['value'] },
   isKnown: { inputs: 1, params: [] },
+  containsAny: { inputs: 1, params: ['values'] },
 };
 
 /**

@@ -102,6 +102,12 @@ export interface CausesFile {
        * Causes that rank after this one when this one is confirmed, because fixing them cannot help while it holds (e.g. a mailbox in Exchange Online makes a wrong EWS URL moot).
        */
       outranks?: Id[];
+      /**
+       * Evidence that speaks for the cause without being required: each hint that holds counts like held evidence (raising the cause to likely); a hint that fails or is unknown changes nothing. Hints never confirm or rule out.
+       *
+       * @minItems 1
+       */
+      hints?: [Condition, ...Condition[]];
     },
     ...{
       id: Id;
@@ -128,6 +134,12 @@ export interface CausesFile {
        * Causes that rank after this one when this one is confirmed, because fixing them cannot help while it holds (e.g. a mailbox in Exchange Online makes a wrong EWS URL moot).
        */
       outranks?: Id[];
+      /**
+       * Evidence that speaks for the cause without being required: each hint that holds counts like held evidence (raising the cause to likely); a hint that fails or is unknown changes nothing. Hints never confirm or rule out.
+       *
+       * @minItems 1
+       */
+      hints?: [Condition, ...Condition[]];
     }[]
   ];
 }
@@ -165,6 +177,10 @@ export interface Condition {
    * For a leaf: the value to assume when its fact is not known (default: unknown). Use it for counter-evidence that only counts when someone observed it, e.g. { fact: certTrusted, operator: notEqual, value: true, ifUnknown: true }. An assumed value is never counted as evidence.
    */
   ifUnknown?: boolean;
+  /**
+   * For a leaf: while its fact is unknown, the cause's other evidence does not count (the cause stays possible at most). Use it for a fact without which the rest proves nothing, e.g. whether the provider issues app passwords at all.
+   */
+  gate?: boolean;
 }
 /**
  * What is known about a failed connection: the pasted message, a symptom id, facts, and the language of the answer.
@@ -178,6 +194,12 @@ export interface DiagnoseRequest {
   facts?: FactMap;
   observed?: FactMap1;
   lang?: Lang;
+  /**
+   * Facts the person was asked and does not know ("I don't know"); they are never asked again.
+   *
+   * @maxItems 200
+   */
+  unknown?: FactId[];
 }
 /**
  * Facts given by the user or their IT, by catalogue name.
@@ -232,6 +254,10 @@ export interface DiagnoseResult {
       held: ConditionReport[];
       failed: ConditionReport[];
       unknown: ConditionReport[];
+      /**
+       * Conditions that pass or fail only because their fact is not known yet and a default was assumed.
+       */
+      assumed: ConditionReport[];
     };
     /**
      * The cause's page as Markdown in the asked language, placeholders filled from the facts.
@@ -279,16 +305,65 @@ export interface DiagnoseResult {
     name: string;
     version: string;
   };
+  assessment: Assessment;
 }
 export interface ConditionReport {
-  fact: string;
-  operator: string;
-  value?: unknown;
-  actual?: unknown;
   /**
-   * The condition in words, in the asked language.
+   * What the item says: a known fact held or failed the condition, the fact is not known yet, or it is not known and was assumed.
+   */
+  code: 'value-held' | 'value-failed' | 'value-unknown' | 'value-assumed';
+  /**
+   * The fact the condition reads (its catalogue name).
+   */
+  fact: string;
+  /**
+   * The fact's name for people, in the asked language.
+   */
+  label: string;
+  /**
+   * The comparison, with a `not` folded in (equal, notEqual, in, versionBelow, …).
+   */
+  operator: string;
+  /**
+   * The value the condition compares with.
+   */
+  value?: string | number | boolean | unknown[] | {} | null;
+  /**
+   * The fact's value, when known.
+   */
+  actual?: string | number | boolean | unknown[] | {} | null;
+  /**
+   * The item comes from a hint (evidence that raises the cause without being required).
+   */
+  hint?: boolean;
+  /**
+   * The item in words, in the asked language: the person's terms, never an internal name.
    */
   text: string;
+}
+/**
+ * How far the case has come: confirmed (the top cause is proven), likely (evidence points at the top cause), open (the message is known, questions will tell), or unclear (nothing fits well: collect what `collect` lists instead of trusting a guess).
+ */
+export interface Assessment {
+  state: 'confirmed' | 'likely' | 'open' | 'unclear';
+  /**
+   * Why the state is what it is (a stable code).
+   */
+  reason:
+    | 'top-confirmed'
+    | 'top-likely'
+    | 'questions-left'
+    | 'not-recognised'
+    | 'all-ruled-out'
+    | 'no-evidence'
+    | 'nothing-given';
+  /**
+   * What to collect to escalate an unclear case (empty otherwise), in the asked language.
+   */
+  collect: {
+    id: string;
+    text: string;
+  }[];
 }
 /**
  * The fact catalogue in one language, as the API and the MCP server list it.
@@ -365,6 +440,25 @@ export interface FactDeclaration {
    * @minItems 1
    */
   examples?: [FactValue, ...FactValue[]];
+  /**
+   * Names people give instead of a value ("Exchange 2010 SP1" for a build, "Office 365" for a platform). Matched after folding case and accents and dropping `aliasIgnore` words; when no entry matches, trailing words are dropped one by one ("2019 CU14 SU3" finds "2019 CU14"). A `value` of null marks a name that does not fix one value: the fact stays unknown and is asked.
+   *
+   * @minItems 1
+   */
+  aliases?: [FactAlias, ...FactAlias[]];
+  /**
+   * Words dropped before aliases are matched (e.g. Microsoft, Exchange, Server).
+   *
+   * @minItems 1
+   */
+  aliasIgnore?: [string, ...string[]];
+  /**
+   * Phrases written the short way before aliases are matched (e.g. "service pack" → sp).
+   */
+  aliasRewrite?: {
+    [k: string]: string;
+  };
+  label?: LocalizedText1;
 }
 /**
  * The same text in German and English.
@@ -405,7 +499,8 @@ export interface Derivation {
     | 'certMatchesHost'
     | 'usernameFormat'
     | 'equals'
-    | 'isKnown';
+    | 'isKnown'
+    | 'containsAny';
   /**
    * The facts it reads, in the order the function expects.
    *
@@ -433,6 +528,41 @@ export interface Derivation {
    * Use this derivation's result only when it equals this value; otherwise try the next derivation.
    */
   onlyWhen?: boolean;
+  /**
+   * For containsAny: the items of which one must be in the list.
+   *
+   * @minItems 1
+   */
+  values?: [string, ...string[]];
+}
+export interface FactAlias {
+  /**
+   * The names, as people write them.
+   *
+   * @minItems 1
+   */
+  names: [string, ...string[]];
+  /**
+   * The value the names stand for, or null when they do not fix one.
+   */
+  value: FactValue | null;
+  /**
+   * Why the names map to this value (a source, a caveat).
+   */
+  note?: string;
+}
+/**
+ * The same text in German and English.
+ */
+export interface LocalizedText1 {
+  /**
+   * English text.
+   */
+  en: string;
+  /**
+   * German text (Sie-form).
+   */
+  de: string;
 }
 export interface FrontMatter {
   /**
@@ -489,6 +619,33 @@ export interface KbSettingsFile {
     conditions?: number;
     signals?: number;
   };
+  /**
+   * What a support agent should collect when a case is unclear (the result's assessment lists these), in both languages.
+   *
+   * @minItems 1
+   */
+  collect?: [
+    {
+      id: Id;
+      text: LocalizedText;
+      /**
+       * Facts this item would tell; the item is left out when all of them are known.
+       *
+       * @minItems 1
+       */
+      facts?: [FactId, ...FactId[]];
+    },
+    ...{
+      id: Id;
+      text: LocalizedText;
+      /**
+       * Facts this item would tell; the item is left out when all of them are known.
+       *
+       * @minItems 1
+       */
+      facts?: [FactId, ...FactId[]];
+    }[]
+  ];
 }
 export interface SectionsByLang {
   /**
@@ -527,6 +684,10 @@ export interface SignalsFile {
        */
       examples: [string, ...string[]];
       description?: LocalizedText;
+      /**
+       * Read every match, not only the first (up to 20): each named group of a list fact (string-list) adds an item, e.g. one per WWW-Authenticate header.
+       */
+      collect?: boolean;
     },
     ...{
       id: Id;
@@ -547,6 +708,10 @@ export interface SignalsFile {
        */
       examples: [string, ...string[]];
       description?: LocalizedText;
+      /**
+       * Read every match, not only the first (up to 20): each named group of a list fact (string-list) adds an item, e.g. one per WWW-Authenticate header.
+       */
+      collect?: boolean;
     }[]
   ];
 }
@@ -585,6 +750,7 @@ export interface SymptomsFile {
        */
       variants?: string[];
       page?: Id4;
+      implies?: FactMap3;
     },
     ...{
       id: Id;
@@ -607,8 +773,15 @@ export interface SymptomsFile {
        */
       variants?: string[];
       page?: Id4;
+      implies?: FactMap3;
     }[]
   ];
+}
+/**
+ * Facts that hold whenever the symptom is recognised by one of its exact messages (the CRM's own wording tells which connection produced it), e.g. that the connection signs in with a password. Variants and signals do not imply them.
+ */
+export interface FactMap3 {
+  [k: string]: FactValue;
 }
 /**
  * Rule tests (rules/tests/*.yaml) run by `kb test`: a message and/or facts, and what the diagnosis must give.
@@ -630,14 +803,14 @@ export interface RuleTest {
    */
   message?: string;
   symptom?: Id;
-  facts?: FactMap3;
-  observed?: FactMap3;
+  facts?: FactMap4;
+  observed?: FactMap4;
   expect: RuleTestExpectation;
 }
 /**
  * Facts by name.
  */
-export interface FactMap3 {
+export interface FactMap4 {
   [k: string]: FactValue;
 }
 /**
@@ -670,11 +843,11 @@ export interface RuleTestExpectation {
    */
   symptom?: Id | null;
   question?: FactId1;
-  facts?: FactMap4;
+  facts?: FactMap5;
 }
 /**
  * Facts by name.
  */
-export interface FactMap4 {
+export interface FactMap5 {
   [k: string]: FactValue;
 }

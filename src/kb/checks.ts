@@ -6,6 +6,8 @@ import { type Lang, languages, t } from '../i18n/index.ts';
 import type { DiagnosticCode, DiagnosticList } from './diagnostics.ts';
 import type { KnowledgeBaseData } from './model.ts';
 import { pageKey } from './model.ts';
+import { checkGlossary } from './glossary.ts';
+import { checkLinks } from './links.ts';
 import { checkRegexSafety } from './regex-safety.ts';
 import type { SchemaName } from './schema-validator.ts';
 import { positionOf, type YamlSource } from './yaml-source.ts';
@@ -38,6 +40,8 @@ export function checkKnowledgeBase(
   const seenCauses = new Set<string>();
   for (const src of sources.get('causes') ?? []) checkCauses(ctx, src, seenCauses);
   checkPages(ctx);
+  checkGlossary(data, { glossary: sources.get('glossary')?.[0], facts: sources.get('facts')?.[0], symptoms: sources.get('symptoms')?.[0] }, diags, ctx.lang);
+  checkLinks(data, diags, ctx.lang);
   const seenTests = new Set<string>();
   for (const src of sources.get('tests') ?? []) checkTests(ctx, src, seenTests);
 }
@@ -188,12 +192,13 @@ function checkCauses(ctx: Ctx, src: YamlSource, seen: Set<string>): void {
     }
     checkPagePresence(ctx, src, path, 'causes', c.page ?? c.id);
     checkCondition(ctx, src, [...path, 'conditions'], c.conditions as Record<string, unknown>);
+    (c.hints ?? []).forEach((hint, j) => checkCondition(ctx, src, [...path, 'hints', j], hint as Record<string, unknown>));
   });
 }
 
 function checkCondition(ctx: Ctx, src: YamlSource, path: Path, cond: Record<string, unknown>): void {
   const kinds = ['all', 'any', 'not', 'fact'].filter((k) => cond[k] !== undefined);
-  if (kinds.length !== 1 || (kinds[0] === 'fact' && (cond['operator'] === undefined || !('value' in cond))) || (kinds[0] !== 'fact' && (cond['operator'] !== undefined || 'value' in cond || 'ifUnknown' in cond))) {
+  if (kinds.length !== 1 || (kinds[0] === 'fact' && (cond['operator'] === undefined || !('value' in cond))) || (kinds[0] !== 'fact' && (cond['operator'] !== undefined || 'value' in cond || 'ifUnknown' in cond || 'gate' in cond))) {
     report(ctx, 'KB_CONDITION_SHAPE', src, path, t(ctx.lang, 'lint.conditionShape'));
     return;
   }

@@ -45,7 +45,7 @@ export const maxScannedChars = 10_000;
 export class Recognizer {
   readonly #docs: Doc[] = [];
   readonly #search: MiniSearch<Doc>;
-  readonly #signals: { decl: SignalDeclaration; re: RegExp }[];
+  readonly #signals: { decl: SignalDeclaration; re: RegExp; all: RegExp | null }[];
 
   constructor(data: KnowledgeBaseData) {
     for (const s of data.symptoms) {
@@ -69,7 +69,11 @@ export class Recognizer {
       },
     });
     this.#search.addAll(this.#docs);
-    this.#signals = data.signals.map((decl) => ({ decl, re: new RegExp(decl.pattern, decl.flags ?? 'i') }));
+    this.#signals = data.signals.map((decl) => ({
+      decl,
+      re: new RegExp(decl.pattern, decl.flags ?? 'i'),
+      all: decl.collect ? new RegExp(decl.pattern, `${decl.flags ?? 'i'}g`) : null,
+    }));
   }
 
   /** Reads a pasted message: the symptom it shows, the facts its signals extract, and near misses. */
@@ -145,12 +149,15 @@ export class Recognizer {
     const extracted: ExtractedFact[] = [];
     const signals: string[] = [];
     let signalSymptom: SymptomMatch | null = null;
-    for (const { decl, re } of this.#signals) {
+    for (const { decl, re, all } of this.#signals) {
       const m = re.exec(text);
       if (!m) continue;
       signals.push(decl.id);
-      for (const [fact, raw] of Object.entries(m.groups ?? {})) {
-        if (raw !== undefined) extracted.push({ fact, raw, signal: decl.id });
+      const matches = all ? [...take(text.matchAll(all), 20)] : [m];
+      for (const match of matches) {
+        for (const [fact, raw] of Object.entries(match.groups ?? {})) {
+          if (raw !== undefined) extracted.push({ fact, raw, signal: decl.id });
+        }
       }
       for (const [fact, raw] of Object.entries(decl.set ?? {})) extracted.push({ fact, raw, signal: decl.id });
       if (decl.symptom && !signalSymptom) {
@@ -162,4 +169,12 @@ export class Recognizer {
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
+
+function* take<T>(items: Iterable<T>, limit: number): Generator<T> {
+  let n = 0;
+  for (const item of items) {
+    if (n++ >= limit) return;
+    yield item;
+  }
+}
 export { fold, tokenize };

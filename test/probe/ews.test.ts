@@ -331,7 +331,7 @@ describe('redirects and sign-in pages', () => {
 });
 
 describe('EWS answers', () => {
-  it('ErrorNonExistentMailbox from GetFolder on the given address → mailbox-no-smtp-address', async () => {
+  it('ErrorNonExistentMailbox from GetFolder on the given address → mailbox-no-smtp-address, likely (a moved mailbox answers the same)', async () => {
     const { result, server } = await endpoint(
       { challenges: ['NTLM'], answer: (op) => ({ status: 200, xml: soapEnvelope(responseMessage(op, 'ErrorNonExistentMailbox', 'The SMTP address has no mailbox associated with it.')) }) },
       { username: ntlmUser, email: 'shared@example.test', password: user.password },
@@ -339,7 +339,8 @@ describe('EWS answers', () => {
     expect(server.requests.at(-1)!.body).toContain('<t:EmailAddress>shared@example.test</t:EmailAddress>');
     expect(result.facts).toMatchObject({ ewsErrorCode: 'ErrorNonExistentMailbox', serverVersion: '15.1.2507.6' });
     expect(step(result, 'ews')).toMatchObject({ status: 'failed', errorCode: 'ErrorNonExistentMailbox', details: { responseClass: 'Error', messageText: 'The SMTP address has no mailbox associated with it.' } });
-    expect(await topCause(result.facts, { symptom: 'connect-failed' })).toEqual({ id: 'mailbox-no-smtp-address', status: 'confirmed' });
+    expect(await topCause(result.facts, { symptom: 'connect-failed' })).toEqual({ id: 'mailbox-no-smtp-address', status: 'likely' });
+    expect(await topCause(result.facts, { symptom: 'connect-failed', facts: { smtpAddressPresent: false } })).toEqual({ id: 'mailbox-no-smtp-address', status: 'confirmed' });
   });
 
   it('ErrorSendAsDenied from the explicit test message → send-as-permission-missing', async () => {
