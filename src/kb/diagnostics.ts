@@ -25,7 +25,9 @@ export type DiagnosticCode =
   | 'KB_UNSAFE_REGEX'
   | 'KB_UNKNOWN_GROUP'
   | 'KB_SIGNAL_EXAMPLE'
-  | 'KB_TEST';
+  | 'KB_TEST'
+  | 'KB_GLOSSARY'
+  | 'KB_LINK';
 
 export type Severity = 'error' | 'warning';
 

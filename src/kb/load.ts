@@ -28,6 +28,7 @@ function kindOf(file: string): SchemaName | null {
   if (file === 'rules/facts.yaml') return 'facts';
   if (file === 'rules/symptoms.yaml') return 'symptoms';
   if (file === 'rules/signals.yaml') return 'signals';
+  if (file === 'rules/glossary.yaml') return 'glossary';
   if (/^rules\/causes\/[^/]+\.ya?ml$/.test(file)) return 'causes';
   if (/^rules\/tests\/[^/]+\.ya?ml$/.test(file)) return 'tests';
   return null;

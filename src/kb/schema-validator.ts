@@ -17,9 +17,12 @@ export type SchemaName =
   | 'signals'
   | 'causes'
   | 'tests'
+  | 'glossary'
   | 'front-matter'
   | 'diagnose-request'
-  | 'diagnose-result';
+  | 'diagnose-result'
+  | 'reports'
+  | 'journeys';
 
 
 /** The project's schemas folder (beside src/ and dist/). */
