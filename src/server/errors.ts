@@ -18,6 +18,7 @@ export type ApiErrorCode =
   | 'TIMEOUT'
   | 'ROUTE_NOT_FOUND'
   | 'CAUSE_UNKNOWN'
+  | 'CAUSE_NOT_OF_SYMPTOM'
   | 'FEEDBACK_DISABLED'
   | 'INTERNAL';
 
@@ -33,6 +34,7 @@ export const statusOf: Readonly<Record<ApiErrorCode, number>> = {
   FORBIDDEN_KEY: 400,
   BAD_REQUEST: 400,
   CAUSE_UNKNOWN: 400,
+  CAUSE_NOT_OF_SYMPTOM: 400,
   NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
   BODY_TOO_LARGE: 413,

@@ -236,7 +236,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
         summary: 'Record whether a cause solved a case',
         description:
           'Stores the symptom and cause ids, the answer and the language, nothing else (never the message or fact values). ' +
-          '400 CAUSE_UNKNOWN or SYMPTOM_UNKNOWN for ids the knowledge base does not have; 503 FEEDBACK_DISABLED when the server runs without a feedback database.',
+          '400 CAUSE_UNKNOWN or SYMPTOM_UNKNOWN for ids the knowledge base does not have, CAUSE_NOT_OF_SYMPTOM for a cause the symptom does not have; 503 FEEDBACK_DISABLED when the server runs without a feedback database.',
         tags: ['feedback'],
         body: api.feedbackRequest,
         response: { 201: { ...api.feedbackCreated, description: 'Stored.' }, ...errors },
