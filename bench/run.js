@@ -1,5 +1,6 @@
-// `npm run bench`: every figure and ratio of the four benchmarks, targets beside them.
+// `npm run bench`: every figure and ratio of the five benchmarks, targets beside them.
 import { cpus, totalmem } from 'node:os';
+import { printHostile, runHostile } from './hostile.js';
 import { printHttp, runHttp } from './http.js';
 import { printInProcess, runInProcess } from './in-process.js';
 import { printScale, runScale } from './scale.js';
@@ -10,3 +11,4 @@ printInProcess(await runInProcess());
 printScale(runScale());
 printHttp(await runHttp());
 printStartup(runStartup());
+printHostile(await runHostile());

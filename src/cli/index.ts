@@ -117,6 +117,7 @@ export function buildProgram(): Command {
     .command('mcp')
     .description('serve the knowledge base as an MCP tool server on stdin/stdout (for chatbots); logs go to stderr')
     .addOption(kbOption())
+    .option('--message-limit <bytes>', 'largest message in bytes, e.g. 128kb; a larger one is refused unread (env KB_MCP_MESSAGE_LIMIT; default 128kb)')
     .action(async (opts) => (await import('./mcp.ts')).runMcp(opts));
 
   program

@@ -1,4 +1,4 @@
-import { coerceFactValue } from '../facts/coerce.ts';
+import { acceptedInRequest, coerceFactValue } from '../facts/coerce.ts';
 import { deriveFacts } from '../facts/derive.ts';
 import type { DiagnoseRequest, DiagnoseResult, FactValue } from '../generated/schema-types.ts';
 import { isLang, type Lang, t } from '../i18n/index.ts';
@@ -14,7 +14,7 @@ import { KbError } from './errors.ts';
 import { type CompiledCause, type Evaluation, evaluateCause, type FactMap, verdictDirect } from './evaluate.ts';
 import type { CompiledKnowledgeBase } from './knowledge-base.ts';
 import { chooseQuestions, hypotheticalAnswers } from './questions.ts';
-import { deepFreeze } from './lru.ts';
+import { deepFreeze, requestKey } from './lru.ts';
 import { rank, shares, verdictOf } from './rank.ts';
 
 type Warning = DiagnoseResult['warnings'][number];
@@ -23,6 +23,9 @@ interface MergedFacts {
   readonly base: Record<string, FactValue>;
   readonly warnings: Warning[];
 }
+
+/** Unknown fact names per request that get a "did you mean" hint. */
+const maxFactHints = 20;
 
 /** Merges facts by trust: facts given by a person < facts read from the pasted message < facts observed by the probe. */
 function mergeFacts(kb: CompiledKnowledgeBase, request: DiagnoseRequest, extracted: { fact: string; raw: FactValue }[], lang: Lang): MergedFacts {
@@ -43,12 +46,15 @@ function mergeFacts(kb: CompiledKnowledgeBase, request: DiagnoseRequest, extract
     else if (r.ambiguous) continue;
     else warnings.push({ code: 'FACT_FROM_MESSAGE_INVALID', field: `message`, message: t(lang, 'warn.factFromMessageInvalid', { fact, text: String(raw).slice(0, 100) }) });
   }
+  // "Did you mean" costs an edit distance per catalogue entry: offered for the first few unknown names only,
+  // so a body of thousands of made-up names stays cheap.
+  let hints = maxFactHints;
   const accept = (field: 'facts' | 'observed', map: Record<string, unknown> | undefined): Record<string, FactValue> => {
     const out: Record<string, FactValue> = Object.create(null) as Record<string, FactValue>;
     for (const [name, raw] of Object.entries(map ?? {})) {
       const decl = catalogue.get(name);
       if (!decl) {
-        const hint = closest(name, [...catalogue.keys()]);
+        const hint = hints-- > 0 ? closest(name, [...catalogue.keys()]) : undefined;
         warnings.push({ code: 'FACT_UNKNOWN', field: `${field}.${name}`, message: t(lang, hint ? 'warn.factUnknownHint' : 'warn.factUnknown', { fact: name, hint: hint ?? '' }) });
         continue;
       }
@@ -64,6 +70,11 @@ function mergeFacts(kb: CompiledKnowledgeBase, request: DiagnoseRequest, extract
       if (!r.ok && r.ambiguous) {
         // A release name that covers several builds: not wrong, just not enough; the fact is asked.
         warnings.push({ code: 'FACT_AMBIGUOUS', field: `${field}.${name}`, message: t(lang, 'warn.factAmbiguous', { fact: name, text: String(raw).slice(0, 100) }) });
+        continue;
+      }
+      if (!r.ok && acceptedInRequest(decl, raw)) {
+        // A name the fact's table does not know ("Exchange 2017"): reported, not refused; the fact is asked.
+        warnings.push({ code: 'FACT_NOT_RECOGNISED', field: `${field}.${name}`, message: t(lang, 'warn.factNotRecognised', { fact: name, text: String(raw).slice(0, 100), expected: r.expected }) });
         continue;
       }
       if (!r.ok) {
@@ -114,22 +125,25 @@ export function checkRequest(request: unknown): DiagnoseRequest {
 export async function diagnose(kb: CompiledKnowledgeBase, input: DiagnoseRequest): Promise<DiagnoseResult> {
   // A diagnosis depends only on the knowledge base and the request: repeated requests (retries, a
   // question answered back and forth) are answered from a small cache of frozen results.
-  const key = kb.results.size > 0 ? cacheKey(input) : null;
+  const json = kb.results.size > 0 ? serialized(input) : null;
+  const key = json === null ? null : requestKey(json);
   const cached = key === null ? undefined : kb.results.get(key);
   if (cached) return cached;
   const result = await diagnoseUncached(kb, input);
-  if (key !== null) kb.results.set(key, deepFreeze(result));
+  // Weighed by the request's length: a result grows with the facts and warnings of its request.
+  if (key !== null) kb.results.set(key, deepFreeze(result), resultWeight + json!.length);
   return result;
 }
 
-function cacheKey(input: unknown): string | null {
-  let key: string | undefined;
+/** The weight of a cached result besides its request's length (guidance texts, explanations). */
+const resultWeight = 32 * 1024;
+
+function serialized(input: unknown): string | null {
   try {
-    key = JSON.stringify(input);
+    return JSON.stringify(input) ?? null;
   } catch {
     return null;
   }
-  return key !== undefined && key.length <= 4096 ? key : null;
 }
 
 async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseRequest): Promise<DiagnoseResult> {

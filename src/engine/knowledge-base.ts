@@ -50,6 +50,9 @@ export function baseFacts(fact: string, catalogue: ReadonlyMap<string, FactDecla
 }
 
 /** Builds engines and indexes for checked data. */
+/** What the result cache may hold, in request characters plus a fixed weight per result (see diagnose). */
+const resultCacheWeight = 32 * 1024 * 1024;
+
 export function compileKnowledgeBase(data: KnowledgeBaseData, warnings: readonly Diagnostic[] = [], options: { cacheSize?: number } = {}): CompiledKnowledgeBase {
   const causes = new Map<string, CompiledCause>();
   const bySymptom = new Map<string, CompiledCause[]>();
@@ -69,7 +72,7 @@ export function compileKnowledgeBase(data: KnowledgeBaseData, warnings: readonly
     const key = [...required][0] ?? '';
     byRequiredFact.set(key, [...(byRequiredFact.get(key) ?? []), compiled]);
   }
-  return { data, warnings, causes, bySymptom, byFact, baseFactsOf, requiredOf, byRequiredFact, recognizer: new Recognizer(data), results: new Lru(options.cacheSize ?? 256) };
+  return { data, warnings, causes, bySymptom, byFact, baseFactsOf, requiredOf, byRequiredFact, recognizer: new Recognizer(data), results: new Lru(options.cacheSize ?? 256, resultCacheWeight) };
 }
 
 /**

@@ -7,11 +7,35 @@ import { formatVersion, parseVersion } from './version.ts';
  */
 export type CoerceResult = { ok: true; value: FactValue } | { ok: false; expected: string; ambiguous?: true };
 
-const yes = new Set(['true', 'yes', 'y', 'ja', 'j', '1', 'on', 'wahr', 'oui']);
-const no = new Set(['false', 'no', 'n', 'nein', '0', 'off', 'falsch', 'non']);
+/** The words a boolean fact reads as true or false (after trimming, in any case). */
+export const booleanWords = {
+  yes: ['true', 'yes', 'y', 'ja', 'j', '1', 'on', 'wahr', 'oui'],
+  no: ['false', 'no', 'n', 'nein', '0', 'off', 'falsch', 'non'],
+} as const;
+const yes: ReadonlySet<string> = new Set(booleanWords.yes);
+const no: ReadonlySet<string> = new Set(booleanWords.no);
 
-/** Longest string kept as a fact value; longer text is not a value anyone typed into the form. */
+/** Longest string kept as a fact value, in characters (code points, as JSON Schema's maxLength counts); longer text is not a value anyone typed into the form. */
 export const maxFactLength = 2048;
+
+/** Most items a list fact takes. */
+export const maxListItems = 500;
+
+/** Characters of a text as JSON Schema counts them: code points, a surrogate pair is one. */
+export function codePointLength(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
 
 /**
  * Turns what a person or a tool gave into the fact's declared type: "ja" → true, "401" → 401,
@@ -56,13 +80,14 @@ function coerceDirect(decl: FactDeclaration, raw: unknown): CoerceResult {
     case 'url':
     case 'string': {
       if (typeof raw !== 'string' && typeof raw !== 'number') return fail('text');
-      const s = String(raw).trim();
-      if (s.length > maxFactLength) return fail(`text of at most ${maxFactLength} characters`);
-      return matchOption(decl, s);
+      const text = String(raw);
+      // The limit applies to the value as sent, as the published schema's maxLength says.
+      if (text.length > maxFactLength && codePointLength(text) > maxFactLength) return fail(`text of at most ${maxFactLength} characters`);
+      return matchOption(decl, text.trim());
     }
     case 'string-list': {
       const items = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[,;]/) : null;
-      if (!items || items.length > 500 || items.some((i) => typeof i !== 'string')) return fail('a list of texts');
+      if (!items || items.length > maxListItems || items.some((i) => typeof i !== 'string')) return fail('a list of texts');
       const out: string[] = [];
       for (const item of items as string[]) {
         const s = item.trim();
@@ -115,4 +140,14 @@ function lookupAlias(decl: FactDeclaration, raw: string): FactValue | null | und
     if (table.has(key)) return table.get(key);
   }
   return undefined;
+}
+
+/**
+ * Whether a request may carry this value for the fact: a value coercion reads, an empty text, or, for a
+ * fact with aliases, any text of ordinary length: a name the table does not know is reported as a
+ * warning and the fact stays unknown (and is asked), rather than refusing the whole request.
+ */
+export function acceptedInRequest(decl: FactDeclaration, raw: unknown): boolean {
+  if (raw === '' || coerceFactValue(decl, raw).ok) return true;
+  return decl.aliases !== undefined && typeof raw === 'string' && [...raw].length <= maxFactLength;
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 
 /** Lower-case ASCII (punycode) form of a host name, without a trailing dot; null when it is not one. */
@@ -10,6 +11,21 @@ export function normalizeHost(host: string): string | null {
 
 function isIpAddress(host: string): boolean {
   return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
+}
+
+/**
+ * The canonical text of an IP address (IPv6 compressed and lower-case, as URLs write it, so
+ * `0:0:0:0:0:0:0:1` and `::1` meet), with or without brackets; null when the text is no IP address.
+ */
+export function canonicalIp(text: string): string | null {
+  const bare = text.trim().replace(/^\[(.*)\]$/, '$1');
+  const family = isIP(bare);
+  if (family === 0) return null;
+  try {
+    return new URL(family === 6 ? `http://[${bare}]/` : `http://${bare}/`).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -29,10 +45,15 @@ export function certNameCovers(pattern: string, host: string): boolean {
 }
 
 /**
- * Whether a certificate covers `host`: its DNS subjectAltNames decide; the subject CN counts only when
- * the certificate has no DNS subjectAltName at all.
+ * Whether a certificate covers `host`, as RFC 6125 (and RFC 2818 for addresses) says. `names` are its
+ * subjectAltNames, DNS names and IP addresses together (as the probe reports them in `certNames`):
+ * an IP host matches only an IP address, never a DNS name or the CN; a host name matches the DNS
+ * names, and the subject CN only when the certificate has no DNS name at all.
  */
-export function certificateCoversHost(altNames: readonly string[], subjectCN: string | undefined, host: string): boolean {
-  const names = altNames.length > 0 ? altNames : subjectCN ? [subjectCN] : [];
-  return names.some((n) => certNameCovers(n, host));
+export function certificateCoversHost(names: readonly string[], subjectCN: string | undefined, host: string): boolean {
+  const ip = canonicalIp(host);
+  if (ip !== null) return names.some((n) => canonicalIp(n) === ip);
+  const dns = names.filter((n) => canonicalIp(n) === null);
+  const candidates = dns.length > 0 ? dns : subjectCN ? [subjectCN] : [];
+  return candidates.some((n) => certNameCovers(n, host));
 }

@@ -1,5 +1,5 @@
 import { memoize } from './_memo.ts';
-import { normalizeHost } from './hostname.ts';
+import { canonicalIp, normalizeHost } from './hostname.ts';
 
 /** What the engine reads from a URL typed into the connection form. */
 export interface ParsedUrl {
@@ -11,7 +11,8 @@ export interface ParsedUrl {
 
 /**
  * Parses a URL as typed by a person: surrounding spaces and quotes are dropped; a missing scheme,
- * spaces inside, a missing host or a scheme other than http(s) make it invalid (null).
+ * spaces inside, a missing host or a scheme other than http(s) make it invalid (null). The host is a
+ * lower-case ASCII name or an IP address (IPv6 without its brackets: `https://[::1]/` has host `::1`).
  */
 export function parseFormUrl(text: unknown): ParsedUrl | null {
   return typeof text === 'string' ? parseCached(text) : null;
@@ -29,9 +30,10 @@ function parse(text: string): ParsedUrl | null {
   } catch {
     return null;
   }
-  const host = normalizeHost(u.hostname.replace(/^\[|\]$/g, ''));
+  // An IP literal (IPv6 in brackets) is a host as well; the URL parser has already written it canonically.
+  const host = canonicalIp(u.hostname) ?? normalizeHost(u.hostname);
   if (!host) return null;
-  if (!/^[a-z0-9.-]+$/.test(host) && !/^[0-9a-f:]+$/.test(host)) return null;
+  if (!/^[a-z0-9.-]+$/.test(host) && !/^[0-9a-f:.]+$/.test(host)) return null;
   return {
     scheme: u.protocol.slice(0, -1).toLowerCase(),
     host,
@@ -65,5 +67,5 @@ export function fillUrlTemplate(template: string, text: unknown): string | null 
   const host = parsed?.host ?? hostOf(text);
   if (!host) return null;
   const port = parsed?.port && !(parsed.port === 443) ? `:${parsed.port}` : '';
-  return template.replace('{host}', host).replace('{port}', port);
+  return template.replace('{host}', host.includes(':') ? `[${host}]` : host).replace('{port}', port);
 }

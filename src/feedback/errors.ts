@@ -1,5 +1,5 @@
-/** Stable codes of the feedback store's failures; the HTTP API maps the first three to 400 answers. */
-export type FeedbackErrorCode = 'CAUSE_UNKNOWN' | 'SYMPTOM_UNKNOWN' | 'REQUEST_INVALID' | 'STORE_FAILED';
+/** Stable codes of the feedback store's failures; the HTTP API maps all but STORE_FAILED to 400 answers. */
+export type FeedbackErrorCode = 'CAUSE_UNKNOWN' | 'SYMPTOM_UNKNOWN' | 'CAUSE_NOT_OF_SYMPTOM' | 'REQUEST_INVALID' | 'STORE_FAILED';
 
 /** A failure of the feedback store: bad input (with the field at fault) or a database that cannot be used. */
 export class FeedbackError extends Error {

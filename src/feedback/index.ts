@@ -45,7 +45,7 @@ export interface FeedbackStats {
 
 export interface FeedbackStore {
   readonly path: string;
-  /** Checks and stores one answer; throws FeedbackError (CAUSE_UNKNOWN, SYMPTOM_UNKNOWN, REQUEST_INVALID, STORE_FAILED). */
+  /** Checks and stores one answer; throws FeedbackError (CAUSE_UNKNOWN, SYMPTOM_UNKNOWN, CAUSE_NOT_OF_SYMPTOM, REQUEST_INVALID, STORE_FAILED). */
   record(input: FeedbackInput): { id: number };
   stats(kb: CompiledKnowledgeBase): FeedbackStats;
   close(): void;
@@ -69,6 +69,11 @@ function check(input: FeedbackInput): { symptom: string | null; cause: string; s
   }
   if (typeof symptom === 'string' && !kb.data.symptoms.some((s) => s.id === symptom)) {
     throw new FeedbackError('SYMPTOM_UNKNOWN', `The knowledge base has no symptom "${symptom.slice(0, 100)}".`, { field: 'symptom' });
+  }
+  // An answer about a cause the symptom cannot have would count for a case that never happened.
+  if (typeof symptom === 'string' && !(kb.bySymptom.get(symptom) ?? []).some((c) => c.decl.id === cause)) {
+    const known = (kb.bySymptom.get(symptom) ?? []).map((c) => c.decl.id);
+    throw new FeedbackError('CAUSE_NOT_OF_SYMPTOM', `The cause "${cause}" does not belong to the symptom "${symptom}"; its causes are ${known.join(', ') || '(none)'}.`, { field: 'cause' });
   }
   return { symptom: typeof symptom === 'string' ? symptom : null, cause, solved: solved ? 1 : 0, lang: typeof lang === 'string' ? lang : null };
 }

@@ -126,6 +126,7 @@ export const de: Record<keyof typeof en, string> = {
   'warn.factDerived': 'Der Fakt „{fact}“ wird von der Engine berechnet; der angegebene Wert wurde ignoriert.',
   'warn.factConflict': 'Die Prüfung hat {fact} = {observed} festgestellt, angegeben wurde aber {given}; der festgestellte Wert wird verwendet.',
   'warn.factFromMessage': 'Die Meldung zeigt {fact} = {extracted}, angegeben wurde aber {given}; der Wert aus der Meldung wird verwendet.',
+  'warn.factNotRecognised': '„{text}“ ist kein bekannter Wert für {fact} (erwartet: {expected}); der Wert gilt als unbekannt und wird erfragt.',
   'warn.factAmbiguous': '„{text}“ bezeichnet keinen eindeutigen Wert für {fact} (etwa eine Version ohne Service Pack oder kumulatives Update); der Wert gilt als unbekannt und wird erfragt.',
   'warn.factFromMessageInvalid': 'Die Meldung enthält „{text}“ für {fact}; das ist kein gültiger Wert und wurde ignoriert.',
   'warn.langFallback': 'Die Seite „{id}“ gibt es nicht in der Sprache {lang}; die englische Fassung wird angezeigt.',

@@ -124,6 +124,7 @@ export const en = {
   'warn.factDerived': 'The fact "{fact}" is computed by the engine; the given value was ignored.',
   'warn.factConflict': 'The probe observed {fact} = {observed}, but {given} was given; the observed value is used.',
   'warn.factFromMessage': 'The message shows {fact} = {extracted}, but {given} was given; the value from the message is used.',
+  'warn.factNotRecognised': '"{text}" is not a value of {fact} that the knowledge base knows (expected {expected}); it is treated as not known and asked.',
   'warn.factAmbiguous': '"{text}" does not name one value of {fact} (for example a release without its service pack or cumulative update); it is treated as not known and asked.',
   'warn.factFromMessageInvalid': 'The message contains "{text}" for {fact}, which is not a valid value; it was ignored.',
   'warn.langFallback': 'The page "{id}" has no {lang} version; the English one is shown.',

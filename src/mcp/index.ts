@@ -3,7 +3,8 @@
  *
  *   createMcpServer(kb)     an MCP `Server` with the tools diagnose, search_errors, get_guidance and
  *                           list_facts over a compiled knowledge base (connect it to any transport);
- *   runMcpStdio(opts)       loads the knowledge base once and serves it on stdin/stdout until stdin ends;
+ *   runMcpStdio(opts)       loads the knowledge base once and serves it on stdin/stdout until stdin ends,
+ *                           through GuardedStdioTransport (message size and depth limits, FORBIDDEN_KEY);
  *   toolDefinitions()       the tools as `tools/list` shows them (self-contained JSON Schemas).
  *
  * The input and output schemas are the project's own (schemas/*.schema.json, `$ref`s inlined) and
@@ -14,16 +15,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { type CallToolResult, CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { type CallToolResult, CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { checkRequest } from '../engine/diagnose.ts';
 import { KbError } from '../engine/errors.ts';
 import { type CompiledKnowledgeBase, loadKnowledgeBase } from '../engine/knowledge-base.ts';
 import { runTool } from './handlers.ts';
+import { defaultMessageLimits, GuardedStdioTransport, type MessageLimits } from './transport.ts';
 import { argumentChecker, forKnowledgeBase, type ToolDefinition, type ToolName, toolDefinitions } from './tools.ts';
 
 export { toolDefinitions, type ToolDefinition, type ToolName } from './tools.ts';
 export { inlineProjectSchema } from './schema-inline.ts';
+export { defaultMessageLimits, GuardedStdioTransport, type MessageLimits } from './transport.ts';
 
 /** Told to the model once, when the client connects. */
 const instructions = [
@@ -91,7 +93,11 @@ export function createMcpServer(kb: CompiledKnowledgeBase, options: McpServerOpt
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools }));
   const callTool = async (name: string, rawArgs: Record<string, unknown> | undefined): Promise<CallToolResult> => {
     const tool = byName.get(name);
-    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${name}"; the tools are ${definitions.map((d) => d.name).join(', ')}.`);
+    if (!tool) {
+      // A plain error with a code: the SDK sends its message as is (an McpError's message already
+      // carries the "MCP error -32602:" prefix, which the client would add a second time).
+      throw Object.assign(new Error(`Unknown tool "${name}"; the tools are ${definitions.map((d) => d.name).join(', ')}.`), { code: ErrorCode.InvalidParams });
+    }
     const args = rawArgs ?? {};
     try {
       tool.check(args);
@@ -118,6 +124,8 @@ export interface McpStdioOptions {
   readonly stdin?: Readable;
   readonly stdout?: Writable;
   readonly log?: (line: string) => void;
+  /** Size and nesting limits of one message (default: defaultMessageLimits). */
+  readonly messageLimits?: Partial<MessageLimits>;
 }
 
 /**
@@ -158,7 +166,8 @@ export async function runMcpStdio(opts: McpStdioOptions = {}): Promise<void> {
     close();
   };
   stdout.on('error', onWriteError);
-  await server.connect(new StdioServerTransport(stdin, stdout));
+  const limits = { ...defaultMessageLimits, ...opts.messageLimits };
+  await server.connect(new GuardedStdioTransport(stdin, stdout, limits, log));
   const s = kb.data.settings;
   log(`${s.name} ${s.version}: ${kb.causes.size} causes, ${kb.data.symptoms.length} symptoms, ${kb.data.facts.size} facts; ready in ${Math.round(performance.now() - started)} ms, speaking MCP on stdin/stdout`);
   await closed;

@@ -1,4 +1,5 @@
 import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls';
+import { canonicalIp } from '../facts/hostname.ts';
 
 /** What the report and the facts need from the server's certificate. */
 export interface CertificateSummary {
@@ -77,7 +78,8 @@ export function summarizeCertificate(cert: PeerCertificate | DetailedPeerCertifi
   return {
     ...(cn ? { subjectCN: cn } : {}),
     altNames: dns,
-    ipAltNames: ip,
+    // Node writes IPv6 entries in full (0:0:0:0:0:0:0:1); the report and the URL use the short form.
+    ipAltNames: ip.map((a) => canonicalIp(a) ?? a),
     issuer: issuerName(cert),
     ...(validFrom ? { validFrom } : {}),
     ...(validTo ? { validTo } : {}),

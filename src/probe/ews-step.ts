@@ -7,6 +7,7 @@ import { type HttpResponse, sendRequest } from './http-client.ts';
 import { bodyCut, soapHeaders, type StepOutcome } from './http-step.ts';
 import { errorCodeOf, type Limits } from './limits.ts';
 import { authenticateMessage, challengeFromTokens, type ChallengeMessage, negotiateMessage, splitUsername } from './ntlm.ts';
+import type { Scrubber } from './secrets.ts';
 import { readSoapResponse, type SoapReading } from './soap.ts';
 import type { ProbeTarget } from './target-url.ts';
 import type { SecureContext } from 'node:tls';
@@ -27,6 +28,8 @@ export interface EwsStepContext {
   readonly signal: AbortSignal;
   /** Language of the attempts' notes (default `en`). */
   readonly lang?: Lang;
+  /** Removes the password from what the server answers (see Scrubber). */
+  readonly scrub?: Scrubber;
 }
 
 export type PasswordScheme = 'NTLM' | 'Basic';
@@ -62,6 +65,7 @@ function post(ctx: EwsStepContext, body: string, authorization: string, agent?: 
     signal: ctx.signal,
     maxBodyBytes: ctx.limits.maxBodyBytes,
     maxHeaderBytes: ctx.limits.maxHeaderBytes,
+    ...(ctx.scrub ? { scrub: ctx.scrub } : {}),
   });
 }
 

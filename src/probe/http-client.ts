@@ -2,6 +2,7 @@ import { type Agent as HttpAgent, type IncomingHttpHeaders, request as httpReque
 import { type Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import type { SecureContext } from 'node:tls';
+import type { Scrubber } from './secrets.ts';
 import type { ResolvedAddress } from './types.ts';
 
 export interface HttpRequestSpec {
@@ -20,6 +21,8 @@ export interface HttpRequestSpec {
   readonly signal: AbortSignal;
   readonly maxBodyBytes: number;
   readonly maxHeaderBytes: number;
+  /** Removes the password from the answer as it arrives, before anything reads or cuts it. */
+  readonly scrub?: Scrubber;
 }
 
 export interface HttpResponse {
@@ -78,7 +81,8 @@ export function sendRequest(spec: HttpRequestSpec): Promise<HttpResponse> {
       settled = true;
       cleanup();
       if (truncated || bodyError) req.destroy(); // never reuse a connection with unread bytes on it
-      resolve({ status: response.status, headers: response.headers, rawHeaders: response.rawHeaders, body: Buffer.concat(chunks), truncated, ...(bodyError ? { bodyError } : {}), reusedSocket: response.reused });
+      const answer = { status: response.status, headers: response.headers, rawHeaders: response.rawHeaders, body: Buffer.concat(chunks), truncated, ...(bodyError ? { bodyError } : {}), reusedSocket: response.reused };
+      resolve(spec.scrub?.active ? scrubbed(answer, spec.scrub) : answer);
     };
     const onAbort = () => fail(spec.signal.reason as Error);
 
@@ -107,6 +111,18 @@ export function sendRequest(spec: HttpRequestSpec): Promise<HttpResponse> {
     spec.signal.addEventListener('abort', onAbort, { once: true });
     req.end(body);
   });
+}
+
+/** The answer with the secrets gone from every header value and the body (a body cut at the limit: from its end too). */
+function scrubbed(res: HttpResponse, scrub: Scrubber): HttpResponse {
+  const headers: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(res.headers)) {
+    headers[name] = Array.isArray(value) ? value.map((v) => scrub.text(v)) : value === undefined ? undefined : scrub.text(value);
+  }
+  const rawHeaders = res.rawHeaders.map((v, i) => (i % 2 === 1 ? scrub.text(v) : v));
+  const text = res.body.toString('utf8');
+  const clean = scrub.text(text, res.truncated || res.bodyError !== undefined);
+  return { ...res, headers, rawHeaders, body: clean === text ? res.body : Buffer.from(clean, 'utf8') };
 }
 
 function codeOf(e: Error): string {

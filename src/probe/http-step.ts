@@ -1,5 +1,6 @@
 import { headerValue, headerValues, knownSchemes, parseChallenges, versionFromHeaders, versionFromOwaPage } from './headers.ts';
 import { type HttpResponse, sendRequest } from './http-client.ts';
+import type { Scrubber } from './secrets.ts';
 import { type Lang, t } from '../i18n/index.ts';
 import { errorCodeOf, type Limits } from './limits.ts';
 import { recognizeSignInPage, signInPageOfUrl } from './sign-in-page.ts';
@@ -27,6 +28,8 @@ export interface HttpStepContext {
   readonly signal: AbortSignal;
   /** Language of the summary and the hop notes (default `en`). */
   readonly lang?: Lang;
+  /** Removes the password from what the server answers (see Scrubber). */
+  readonly scrub?: Scrubber;
 }
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
@@ -90,6 +93,7 @@ export async function unauthenticatedRequest(ctx: HttpStepContext): Promise<Step
         signal: ctx.signal,
         maxBodyBytes: limits.maxBodyBytes,
         maxHeaderBytes: limits.maxHeaderBytes,
+        ...(ctx.scrub ? { scrub: ctx.scrub } : {}),
       });
     } catch (e) {
       const code = errorCodeOf(e);

@@ -5,7 +5,7 @@ import { tcpConnect, tlsHandshake, trustContext } from './connect.ts';
 import { authenticatedCall, type Credentials, judgeEws, passwordSchemes, type PasswordScheme } from './ews-step.ts';
 import { type StepOutcome, unauthenticatedRequest } from './http-step.ts';
 import { errorCodeOf, errorMessageOf, type Limits, resolveLimits, stepSignal } from './limits.ts';
-import { scrubSecrets, secretsOf } from './secrets.ts';
+import { Scrubber, scrubSecrets, secretsOf } from './secrets.ts';
 import { getFolderRequest, sendTestRequest } from './soap.ts';
 import { type Allowlist, compileAllowlist, refusalFor } from './target-guard.ts';
 import { describeTarget, parseTarget, type ProbeTarget } from './target-url.ts';
@@ -122,7 +122,7 @@ export async function probe(url: string, options: ProbeOptions = {}): Promise<Pr
   };
 
   try {
-    await runAll({ target, options, limits, credentials, allowlist, trust, lang }, run, skip);
+    await runAll({ target, options, limits, credentials, allowlist, trust, lang, scrub: new Scrubber(secrets) }, run, skip);
   } finally {
     overall.dispose();
   }
@@ -139,11 +139,12 @@ interface Setup {
   readonly allowlist: Allowlist | null;
   readonly trust: SecureContext | undefined;
   readonly lang: Lang;
+  readonly scrub: Scrubber;
 }
 
 /** The steps in order; each decides from the earlier ones whether it can still observe anything. */
 async function runAll(setup: Setup, run: Run, skip: (step: StepId, summary: string) => void): Promise<void> {
-  const { target, options, limits, credentials, allowlist, trust, lang } = setup;
+  const { target, options, limits, credentials, allowlist, trust, lang, scrub } = setup;
   const noTestMessage = t(lang, 'probe.skip.noTestMessage');
   const later = (from: StepId, summary: string) => {
     const order: StepId[] = ['dns', 'tcp', 'tls', 'http', 'ews', 'send'];
@@ -217,7 +218,7 @@ async function runAll(setup: Setup, run: Run, skip: (step: StepId, summary: stri
   }
 
   const http = await run('http', t(lang, 'probe.label.http', { path: target.url.pathname }), (signal) =>
-    unauthenticatedRequest({ target, address: connected, limits, ...(trust ? { trust } : {}), ...(options.email ? { email: options.email } : {}), certificateNotVerified, signal, lang }),
+    unauthenticatedRequest({ target, address: connected, limits, ...(trust ? { trust } : {}), ...(options.email ? { email: options.email } : {}), certificateNotVerified, signal, lang, scrub }),
   );
   if (!http || http.status === 'failed') return later('ews', t(lang, 'probe.skip.noHttp'));
 
@@ -236,7 +237,7 @@ async function runAll(setup: Setup, run: Run, skip: (step: StepId, summary: stri
             : null;
   if (why || !credentials) return later('ews', why ?? t(lang, 'probe.skip.noPassword'));
 
-  const ctx = { target, address: connected, limits, ...(trust ? { trust } : {}), credentials, lang };
+  const ctx = { target, address: connected, limits, ...(trust ? { trust } : {}), credentials, lang, scrub };
   let working: PasswordScheme | undefined;
   const ews = await run('ews', t(lang, 'probe.label.ews', { schemes: schemes.join(` ${t(lang, 'probe.then')} `) }), async (signal) => {
     const result = await authenticatedCall({ ...ctx, signal }, getFolderRequest(options.email), schemes, offered);

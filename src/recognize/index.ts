@@ -1,7 +1,7 @@
 import MiniSearch from 'minisearch';
 import type { FactValue } from '../generated/schema-types.ts';
 import type { KnowledgeBaseData, SignalDeclaration } from '../kb/model.ts';
-import { fold, stopwords, tokenize } from './normalize.ts';
+import { fold, stopwords, tokenize, withoutAddresses } from './normalize.ts';
 
 /** How a symptom was recognised in a message. */
 export type MatchKind = 'exact' | 'variant' | 'signal' | 'fuzzy';
@@ -38,14 +38,27 @@ interface Doc {
   readonly tokens: readonly string[];
 }
 
-/** Characters of a message that signals and the fuzzy search read; the rest of a huge paste is ignored. */
+/**
+ * Characters of a message that signals and the fuzzy search read; the rest of a huge paste is ignored.
+ * The cut applies to the folded text as well (see tokenize), so the work per message is bounded
+ * whatever Unicode it holds.
+ */
 export const maxScannedChars = 10_000;
+
+/** Words of a message the fuzzy search looks up; a known message has a handful, a log line a few dozen. */
+export const maxFuzzyTerms = 300;
+
+/** Edit distance the recogniser's fuzzy search allows (see `fuzzy` below) and the search box's most (MiniSearch's maxFuzzy). */
+const recognizeDistance = 2;
+const searchDistance = 6;
 
 /** A recogniser compiled once per knowledge base: known messages indexed, signal patterns compiled. */
 export class Recognizer {
   readonly #docs: Doc[] = [];
   readonly #search: MiniSearch<Doc>;
   readonly #signals: { decl: SignalDeclaration; re: RegExp; all: RegExp | null }[];
+  /** The longest indexed word: a longer query word is neither within the edit distance of one nor a prefix of one. */
+  readonly #longestWord: number;
 
   constructor(data: KnowledgeBaseData) {
     for (const s of data.symptoms) {
@@ -69,6 +82,7 @@ export class Recognizer {
       },
     });
     this.#search.addAll(this.#docs);
+    this.#longestWord = this.#docs.reduce((n, d) => d.tokens.reduce((m, w) => Math.max(m, w.length), n), 0);
     this.#signals = data.signals.map((decl) => ({
       decl,
       re: new RegExp(decl.pattern, decl.flags ?? 'i'),
@@ -80,7 +94,7 @@ export class Recognizer {
   recognize(message: string): Recognition {
     const text = message.slice(0, maxScannedChars);
     const { extracted, signals, signalSymptom } = this.#runSignals(text);
-    const words = tokenize(text).filter((w) => !stopwords.has(w));
+    const words = tokenize(text, maxScannedChars).filter((w) => !stopwords.has(w));
     const folded = words.join(' ');
     const padded = ` ${folded} `;
     let match: SymptomMatch | null = null;
@@ -99,9 +113,9 @@ export class Recognizer {
       }
     }
     // Host names, URLs and addresses say nothing about which message it is ("mail.example.com" is not "mail").
-    const prose = tokenize(text.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+|\S+@\S+|\b[\w-]+(\.[\w-]+){2,}\b/gi, ' ')).filter((w) => !stopwords.has(w));
+    const prose = this.#searchable(tokenize(withoutAddresses(text), maxScannedChars), recognizeDistance);
     // Fuzzy search is the costly step: only when nothing matched exactly, and for suggestions.
-    const ranked = !match && prose.length > 0 ? this.#fuzzy(prose.slice(0, 300).join(' ')) : [];
+    const ranked = !match && prose.length > 0 ? this.#fuzzy(prose.slice(0, maxFuzzyTerms).join(' ')) : [];
     if (!match) {
       const best = ranked[0];
       // Short messages must match every word; longer ones three in four.
@@ -122,7 +136,7 @@ export class Recognizer {
 
   /** Known messages and variants for a search box, best first; never throws on any text. */
   search(query: string, limit = 10): { symptom: string; text: string; score: number }[] {
-    const words = tokenize(query.slice(0, 2000)).filter((w) => !stopwords.has(w));
+    const words = this.#searchable(tokenize(query, 2000), searchDistance).slice(0, maxFuzzyTerms);
     if (words.length === 0) return [];
     const out: { symptom: string; text: string; score: number }[] = [];
     for (const r of this.#search.search(words.join(' '), { fuzzy: 0.3, prefix: true })) {
@@ -131,6 +145,15 @@ export class Recognizer {
       if (out.length >= limit) break;
     }
     return out;
+  }
+
+  /**
+   * The words worth a fuzzy lookup: no stopwords, none longer than an indexed word plus the edit
+   * distance (they can match nothing, and the Levenshtein matrix grows with the square of a word's length).
+   */
+  #searchable(words: readonly string[], distance: number): string[] {
+    const longest = this.#longestWord + distance;
+    return words.filter((w) => w.length <= longest && !stopwords.has(w));
   }
 
   #fuzzy(query: string): { doc: Doc; coverage: number; score: number }[] {

@@ -1,26 +1,7 @@
+import { forbiddenKeyPath, nestingExceeds } from '../engine/json-guard.ts';
 import { ApiError } from './errors.ts';
 
-/** Keys that could reach an object's prototype in code that merges objects; refused anywhere in a body. */
-const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
-
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** The deepest array/object nesting of a JSON text, stopping as soon as `limit` is exceeded. */
-function nestingExceeds(text: string, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > limit) return true;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return false;
-}
 
 /**
  * Reads a JSON request body strictly: UTF-8 only (invalid bytes are an error, not U+FFFD), nesting
@@ -43,21 +24,9 @@ export function parseJsonBody(raw: Buffer, maxDepth: number): unknown {
     const at = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
     throw new ApiError('BAD_JSON', `The body is not valid JSON${at ? ` (at character ${at})` : ''}.`);
   }
-  refuseForbiddenKeys(value, []);
+  const forbidden = forbiddenKeyPath(value);
+  if (forbidden) throw new ApiError('FORBIDDEN_KEY', `The key "${forbidden.at(-1)}" is not allowed in a request.`, forbidden.join('.'));
   return value;
-}
-
-function refuseForbiddenKeys(value: unknown, path: string[]): void {
-  if (value === null || typeof value !== 'object') return;
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => refuseForbiddenKeys(v, [...path, String(i)]));
-    return;
-  }
-  for (const key of Object.keys(value)) {
-    const here = [...path, key];
-    if (forbiddenKeys.has(key)) throw new ApiError('FORBIDDEN_KEY', `The key "${key}" is not allowed in a request.`, here.join('.'));
-    refuseForbiddenKeys((value as Record<string, unknown>)[key], here);
-  }
 }
 
 /** Whether a Content-Type header names JSON in UTF-8 (a charset other than UTF-8 is refused). */

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkRequest } from '../engine/diagnose.ts';
 import { KbError, type KbErrorCode } from '../engine/errors.ts';
@@ -17,7 +20,11 @@ export type ApiErrorCode =
   | 'RATE_LIMITED'
   | 'TIMEOUT'
   | 'ROUTE_NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
+  | 'REQUEST_TIMEOUT'
+  | 'HEADERS_TOO_LARGE'
   | 'CAUSE_UNKNOWN'
+  | 'CAUSE_NOT_OF_SYMPTOM'
   | 'FEEDBACK_DISABLED'
   | 'INTERNAL';
 
@@ -33,11 +40,15 @@ export const statusOf: Readonly<Record<ApiErrorCode, number>> = {
   FORBIDDEN_KEY: 400,
   BAD_REQUEST: 400,
   CAUSE_UNKNOWN: 400,
+  CAUSE_NOT_OF_SYMPTOM: 400,
   NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  REQUEST_TIMEOUT: 408,
   BODY_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
   INTERNAL: 500,
   PROBE_FAILED: 502,
   KB_INVALID: 503,
@@ -45,18 +56,24 @@ export const statusOf: Readonly<Record<ApiErrorCode, number>> = {
   FEEDBACK_DISABLED: 503,
 };
 
+/** Headers on every answer, error answers written before any route runs included. */
+export const securityHeaders: Readonly<Record<string, string>> = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' };
+
 /** An error the API answers as `{ code, message, field? }` with the code's status. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   readonly code: ApiErrorCode;
   readonly statusCode: number;
   readonly field: string | undefined;
+  /** METHOD_NOT_ALLOWED: the methods the path has (the Allow header). */
+  readonly allow: readonly string[] | undefined;
 
-  constructor(code: ApiErrorCode, message: string, field?: string) {
+  constructor(code: ApiErrorCode, message: string, field?: string, allow?: readonly string[]) {
     super(message);
     this.code = code;
     this.statusCode = statusOf[code];
     this.field = field;
+    this.allow = allow;
   }
 }
 
@@ -144,11 +161,67 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
   const body: ApiErrorBody = { code: api.code, message: api.message, requestId: String(request.id) };
   if (api.field) body.field = api.field;
   if (api.code === 'TIMEOUT') void reply.header('retry-after', '1');
+  if (api.allow) void reply.header('allow', api.allow.join(', '));
+  // Framework errors (a bad URL) are answered before the onRequest hook that sets these.
+  void reply.headers(securityHeaders);
   return reply.code(api.statusCode).type('application/json; charset=utf-8').send(body);
 }
 
-/** The one place where errors and unknown routes become JSON answers. */
-export function installErrorHandling(app: FastifyInstance): void {
+/**
+ * Answers what Node's HTTP parser refuses before fastify sees a request (a malformed request line or
+ * header: 400; headers over the size limit: 431; a request not received in time: 408) in the API's
+ * error shape, with the security headers, and closes the connection.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [code, message]: [ApiErrorCode, string] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? ['HEADERS_TOO_LARGE', 'The request line and headers are larger than this server accepts.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ['REQUEST_TIMEOUT', 'The request was not received in time.']
+        : ['BAD_REQUEST', 'The request could not be read: a malformed request line or header.'];
+  const status = statusOf[code];
+  const body = JSON.stringify({ code, message, requestId: `client-${randomUUID()}` } satisfies ApiErrorBody);
+  const headers = { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), ...securityHeaders, connection: 'close' };
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`);
+}
+
+/**
+ * The one place where errors and unknown routes become JSON answers. A path that exists with other
+ * methods is 405 with `Allow`; `methodsOf` names them (see trackMethods).
+ */
+export function installErrorHandling(app: FastifyInstance, methodsOf: (path: string) => readonly string[]): void {
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
-  app.setNotFoundHandler((request, reply) => sendError(new ApiError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}.`), request, reply));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allow = methodsOf(path);
+    const shown = `${request.method} ${path.slice(0, 200)}`;
+    const error = allow.length > 0 ? new ApiError('METHOD_NOT_ALLOWED', `${shown}: this path takes ${allow.join(', ')}.`, undefined, allow) : new ApiError('ROUTE_NOT_FOUND', `No route ${shown}.`);
+    return sendError(error, request, reply);
+  });
+}
+
+/** Records every route's methods by path pattern, for the 405 answer's Allow header. */
+export function trackMethods(app: FastifyInstance): (path: string) => readonly string[] {
+  const routes: { pattern: RegExp; methods: Set<string> }[] = [];
+  app.addHook('onRoute', (route) => {
+    if (route.url.includes('*')) return; // the CORS preflight's catch-all answers OPTIONS everywhere itself
+    const source = `^${route.url.split(/(:[A-Za-z0-9_]+)/).map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('')}$`;
+    let entry = routes.find((r) => r.pattern.source === source);
+    if (!entry) {
+      entry = { pattern: new RegExp(source), methods: new Set() };
+      routes.push(entry);
+    }
+    for (const m of Array.isArray(route.method) ? route.method : [route.method]) entry.methods.add(m);
+    if (entry.methods.has('GET')) entry.methods.add('HEAD');
+  });
+  const order = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+  return (path) => {
+    const found = new Set<string>();
+    for (const r of routes) if (r.pattern.test(path)) for (const m of r.methods) found.add(m);
+    return [...found].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
+  };
 }

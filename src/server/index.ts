@@ -19,7 +19,7 @@ import { KbError } from '../engine/errors.ts';
 import { bundledKbDir, type CompiledKnowledgeBase, loadKnowledgeBase } from '../engine/knowledge-base.ts';
 import { FeedbackError, type FeedbackStore, openFeedbackStore } from '../feedback/index.ts';
 import { isUtf8Json, parseJsonBody } from './body.ts';
-import { ApiError, installErrorHandling, sendError } from './errors.ts';
+import { ApiError, answerClientError, installErrorHandling, securityHeaders, sendError, trackMethods } from './errors.ts';
 import { defaultLimits, type ServerLimits } from './limits.ts';
 import { collectRoutes } from './openapi.ts';
 import { registerPage } from './page.ts';
@@ -123,6 +123,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     frameworkErrors: (error, request, reply) => {
       sendError(error, request, reply);
     },
+    clientErrorHandler: answerClientError,
   }) as unknown as FastifyInstance;
 
   const holder = new KnowledgeBaseHolder(kb, kbDir, app.log);
@@ -143,7 +144,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   }
 
   for (const schema of allSchemas()) app.addSchema(schema);
-  installErrorHandling(app);
+  installErrorHandling(app, trackMethods(app));
 
   // JSON only, UTF-8 only, bounded depth, no prototype keys.
   app.removeAllContentTypeParsers();
@@ -161,7 +162,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
 
   // Security headers everywhere; one log line per request without bodies or query values.
   app.addHook('onRequest', async (_request, reply) => {
-    void reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').header('x-frame-options', 'DENY');
+    void reply.headers(securityHeaders);
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ method: request.method, url: redactedUrl(request.url), route: request.routeOptions.url ?? null, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
@@ -183,7 +184,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     });
   }
 
-  const openapi = collectRoutes(app);
+  const openapi = collectRoutes(app, limits);
   registerRoutes(app, { holder, limits, openapi, feedback, ...(options.diagnose ? { diagnose: options.diagnose } : {}) });
   registerPage(app);
 

@@ -1,4 +1,4 @@
-import { Lru } from '../engine/lru.ts';
+import { Lru, requestKey } from '../engine/lru.ts';
 
 /**
  * Serialized diagnoses by request, per knowledge base. A diagnosis is a pure function of the
@@ -14,8 +14,11 @@ export interface CachedAnswer {
   readonly causes: number;
 }
 
-/** Requests larger than this are not cached: they are rare and would crowd out the common ones. */
-const maxKeyLength = 4096;
+/**
+ * Characters of answers (and keys) kept per knowledge base. Large requests are cached under a
+ * digest of their key; the budget keeps a run of huge answers from holding memory the common ones need.
+ */
+export const maxCachedChars = 64 * 1024 * 1024;
 
 export class ResponseCache {
   readonly #byKb = new WeakMap<object, Lru<string, CachedAnswer>>();
@@ -25,10 +28,10 @@ export class ResponseCache {
     this.#size = size;
   }
 
+  /** The key of a request, or null when the cache is off; long requests are keyed by their SHA-256. */
   key(parts: readonly unknown[]): string | null {
     if (this.#size <= 0) return null;
-    const key = JSON.stringify(parts);
-    return key.length <= maxKeyLength ? key : null;
+    return requestKey(JSON.stringify(parts));
   }
 
   get(kb: object, key: string | null): CachedAnswer | undefined {
@@ -39,9 +42,9 @@ export class ResponseCache {
     if (key === null) return;
     let lru = this.#byKb.get(kb);
     if (!lru) {
-      lru = new Lru(this.#size);
+      lru = new Lru(this.#size, maxCachedChars);
       this.#byKb.set(kb, lru);
     }
-    lru.set(key, answer);
+    lru.set(key, answer, answer.json.length + key.length);
   }
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { diagnose as engineDiagnose } from '../engine/diagnose.ts';
 import { ResponseCache } from './response-cache.ts';
 import { factList } from '../engine/fact-view.ts';
+import { codePointLength } from '../facts/coerce.ts';
 import type { CompiledKnowledgeBase } from '../engine/knowledge-base.ts';
 import type { DiagnoseRequest, DiagnoseResult } from '../generated/schema-types.ts';
 import { isLang, type Lang, pickLang } from '../i18n/index.ts';
@@ -19,7 +20,8 @@ export interface RouteContext {
   readonly holder: KnowledgeBaseHolder;
   readonly limits: ServerLimits;
   readonly diagnose?: DiagnoseFunction;
-  readonly openapi: () => Record<string, unknown>;
+  /** The OpenAPI document for a knowledge base (its ids and facts are listed in it). */
+  readonly openapi: (kb: CompiledKnowledgeBase) => Record<string, unknown>;
   /** The feedback database; null when feedback is off (the feedback routes answer 503 FEEDBACK_DISABLED). */
   readonly feedback?: FeedbackStore | null;
 }
@@ -74,8 +76,10 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
     async (request, reply) => {
       const body = request.body as DiagnoseRequest;
       const query = request.query as { lang?: Lang; format?: 'md' | 'html' };
-      if (body.message !== undefined && body.message.length > limits.maxMessageLength) {
-        throw new ApiError('MESSAGE_TOO_LONG', `The message has ${body.message.length} characters; this server reads at most ${limits.maxMessageLength}.`, 'message');
+      // Characters as the published schema's maxLength counts them (code points: an emoji is one).
+      const length = body.message === undefined || body.message.length <= limits.maxMessageLength ? 0 : codePointLength(body.message);
+      if (length > limits.maxMessageLength) {
+        throw new ApiError('MESSAGE_TOO_LONG', `The message has ${length} characters; this server reads at most ${limits.maxMessageLength}.`, 'message');
       }
       const kb = holder.current;
       const lang = langOf(request, body.lang ?? query.lang, kb);
@@ -236,7 +240,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
         summary: 'Record whether a cause solved a case',
         description:
           'Stores the symptom and cause ids, the answer and the language, nothing else (never the message or fact values). ' +
-          '400 CAUSE_UNKNOWN or SYMPTOM_UNKNOWN for ids the knowledge base does not have; 503 FEEDBACK_DISABLED when the server runs without a feedback database.',
+          '400 CAUSE_UNKNOWN or SYMPTOM_UNKNOWN for ids the knowledge base does not have, CAUSE_NOT_OF_SYMPTOM for a cause the symptom does not have; 503 FEEDBACK_DISABLED when the server runs without a feedback database.',
         tags: ['feedback'],
         body: api.feedbackRequest,
         response: { 201: { ...api.feedbackCreated, description: 'Stored.' }, ...errors },
@@ -267,7 +271,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.get(
     '/openapi.json',
     { schema: { operationId: 'openapi', summary: 'This document', tags: ['meta'], response: { 200: { type: 'object', description: 'OpenAPI 3.1' } } } },
-    async () => ctx.openapi(),
+    async () => ctx.openapi(holder.current),
   );
 
   app.get(

@@ -1,4 +1,5 @@
 import { loadSchemas } from '../kb/schema-validator.ts';
+import { statusOf } from './errors.ts';
 
 /** Where the project's schemas live by `$id` (schemas/*.schema.json). */
 export const schemaBase = 'https://exchange-kb.local/schemas/';
@@ -24,7 +25,8 @@ const apiSchemas = [
     properties: {
       code: {
         type: 'string',
-        description: 'Stable code: REQUEST_INVALID, FACT_INVALID, SYMPTOM_UNKNOWN, MESSAGE_TOO_LONG, BAD_JSON, BAD_ENCODING, BODY_TOO_DEEP, FORBIDDEN_KEY, BAD_REQUEST, CAUSE_UNKNOWN (400); NOT_FOUND, ROUTE_NOT_FOUND (404); BODY_TOO_LARGE (413); UNSUPPORTED_MEDIA_TYPE (415); RATE_LIMITED (429); INTERNAL (500); TIMEOUT, FEEDBACK_DISABLED (503).',
+        enum: Object.keys(statusOf),
+        description: `Stable code, with its status: ${Object.entries(statusOf).map(([code, status]) => `${code} (${status})`).join(', ')}.`,
         examples: ['FACT_INVALID'],
       },
       message: { type: 'string', examples: ['The fact "httpStatus" has the value "abc"; expected a whole number (100–599).'] },
@@ -226,10 +228,4 @@ export const api = {
 /** Every schema the server registers with app.addSchema: the project's files, then the API's own. */
 export function allSchemas(): Record<string, unknown>[] {
   return [...(Object.values(loadSchemas()) as Record<string, unknown>[]), ...(apiSchemas as unknown as Record<string, unknown>[])];
-}
-
-/** The name of a schema in the OpenAPI document: its file name in PascalCase (diagnose-request → DiagnoseRequest). */
-export function componentName(id: string): string {
-  const file = id.slice(id.lastIndexOf('/') + 1).replace(/\.schema\.json$|\.json$/, '');
-  return file.replace(/(^|-)([a-z0-9])/g, (_w, _d, c: string) => c.toUpperCase());
 }

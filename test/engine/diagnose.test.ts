@@ -55,8 +55,24 @@ describe('facts', () => {
   });
   it('rejects a wrong value with the fact named', async () => {
     await rejects({ facts: { httpStatus: 'four hundred' } }, 'FACT_INVALID', 'facts.httpStatus');
-    await rejects({ facts: { serverVersion: 'Exchange2010_SP2' } }, 'FACT_INVALID', 'facts.serverVersion');
-    await rejects({ facts: { platform: 'cloud' } }, 'FACT_INVALID', 'facts.platform');
+    await rejects({ facts: { twoFactorEnabled: 'maybe' } }, 'FACT_INVALID', 'facts.twoFactorEnabled');
+    await rejects({ facts: { serverVersion: ['15.1'] } }, 'FACT_INVALID', 'facts.serverVersion');
+  });
+  it('reads release names and platform names, warns about unknown ones and asks', async () => {
+    const sp1 = await run({ message: 'Unable to connect due to Exchange version', facts: { serverVersion: 'Exchange 2010 SP1' } });
+    expect(sp1.facts['serverVersion']).toBe('14.1.218.15');
+    expect(sp1.causes[0]).toMatchObject({ id: 'version-too-old', status: 'confirmed' });
+    const sp3 = await run({ message: 'Unable to connect due to Exchange version', facts: { serverVersion: '2010 SP3' } });
+    expect(sp3.facts['serverVersionSupported']).toBe(true);
+    const vague = await run({ message: 'Unable to connect due to Exchange version', facts: { serverVersion: 'Exchange 2010' } });
+    expect(vague.facts['serverVersion']).toBeUndefined();
+    expect(vague.warnings.map((w) => w.code)).toContain('FACT_AMBIGUOUS');
+    expect(vague.questions[0]?.fact).toBe('serverVersion');
+    const unknown = await run({ message: 'Unauthorized', facts: { serverVersion: 'Exchange2010_SP2', platform: 'cloud' } });
+    expect(unknown.warnings.filter((w) => w.code === 'FACT_NOT_RECOGNISED').map((w) => w.field)).toEqual(['facts.serverVersion', 'facts.platform']);
+    expect(unknown.facts['platform']).toBeUndefined();
+    const office = await run({ message: 'Unauthorized', facts: { platform: 'Office 365' } });
+    expect(office.facts['platform']).toBe('exchange-online');
   });
   it('lets the probe win over a person when they disagree', async () => {
     const r = await run({ message: 'Unable to connect to Exchange server', facts: { certTrusted: true }, observed: { certTrusted: false } });

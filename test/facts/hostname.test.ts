@@ -26,6 +26,20 @@ describe('certificate names against the host (RFC 6125)', () => {
     expect(certificateCoversHost([], undefined, 'mail.example.com')).toBe(false);
   });
 
+  it('an IP host matches only an IP subjectAltName, in any spelling, never a DNS name or the CN', () => {
+    expect(certificateCoversHost(['localhost', '127.0.0.1'], 'localhost', '127.0.0.1')).toBe(true);
+    expect(certificateCoversHost(['localhost'], 'localhost', '127.0.0.1')).toBe(false);
+    expect(certificateCoversHost([], '127.0.0.1', '127.0.0.1')).toBe(false);
+    expect(certificateCoversHost(['0:0:0:0:0:0:0:1'], undefined, '::1')).toBe(true);
+    expect(certificateCoversHost(['2001:DB8::1'], undefined, '[2001:db8:0::1]')).toBe(true);
+    expect(certificateCoversHost(['::1'], undefined, '127.0.0.1')).toBe(false);
+  });
+
+  it('IP subjectAltNames do not count as DNS names: a certificate with only IP entries falls back to the CN', () => {
+    expect(certificateCoversHost(['10.0.0.1'], 'mail.example.com', 'mail.example.com')).toBe(true);
+    expect(certificateCoversHost(['10.0.0.1', 'other.example.com'], 'mail.example.com', 'mail.example.com')).toBe(false);
+  });
+
   it('does not choke on hostile names', () => {
     expect(normalizeHost('a'.repeat(300))).toBeNull();
     expect(certNameCovers('*.'.repeat(1000), 'mail.example.com')).toBe(false);

@@ -23,6 +23,10 @@ describe('URL facts derived from what was typed', () => {
     ['javascript:alert(1)', { urlValid: false }],
     ['https://', { urlValid: false }],
     ['garbage', { urlValid: false }],
+    ['https://[::1]:8443/EWS/Exchange.asmx', { urlValid: true, urlIsEwsEndpoint: true, urlHost: '::1' }],
+    ['https://[2001:DB8::1]/owa/', { urlValid: true, urlIsOwa: true, urlHost: '2001:db8::1', suggestedEwsUrl: 'https://[2001:db8::1]/EWS/Exchange.asmx' }],
+    ['https://[::ffff:127.0.0.1]/EWS/Exchange.asmx', { urlValid: true, urlHost: '::ffff:7f00:1' }],
+    ['https://[::1/EWS/Exchange.asmx', { urlValid: false }],
   ])('%j', (url, expected) => {
     expect(derived({ url })).toMatchObject(expected);
   });

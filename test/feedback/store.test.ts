@@ -10,8 +10,10 @@ const kb = loadKnowledgeBase();
 const dir = mkdtempSync(join(tmpdir(), 'kb-feedback-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const [cause1, cause2] = kb.data.causes.map((c) => c.id);
 const symptom = kb.data.symptoms[0]!.id;
+// Two causes the symptom has: feedback for a cause outside it is refused (CAUSE_NOT_OF_SYMPTOM).
+const [cause1, cause2] = (kb.bySymptom.get(symptom) ?? []).map((c) => c.decl.id);
+const notOfSymptom = kb.data.causes.map((c) => c.id).find((id) => !(kb.bySymptom.get(symptom) ?? []).some((c) => c.decl.id === id))!;
 
 function failure(run: () => unknown): FeedbackError {
   try {
@@ -65,6 +67,7 @@ describe('openFeedbackStore', () => {
       const unknown = failure(() => store.record({ kb, cause: 'no-such-cause', solved: true }));
       expect(unknown).toMatchObject({ code: 'CAUSE_UNKNOWN', field: 'cause' });
       expect(failure(() => store.record({ kb, symptom: 'no-such-symptom', cause: cause1!, solved: true }))).toMatchObject({ code: 'SYMPTOM_UNKNOWN', field: 'symptom' });
+      expect(failure(() => store.record({ kb, symptom, cause: notOfSymptom, solved: true }))).toMatchObject({ code: 'CAUSE_NOT_OF_SYMPTOM', field: 'cause' });
       const wrong = (input: object) => failure(() => store.record({ kb, ...input } as unknown as FeedbackInput));
       expect(wrong({ cause: 42, solved: true })).toMatchObject({ code: 'REQUEST_INVALID', field: 'cause' });
       expect(wrong({ solved: true })).toMatchObject({ code: 'REQUEST_INVALID', field: 'cause' });

@@ -120,15 +120,35 @@ describe('kb mcp: diagnose', () => {
     expect(text).toContain('unauthorized');
   });
 
-  it('refuses a 1 MB message quickly and keeps serving', async () => {
-    const started = performance.now();
-    const result = await call(mcp, 'diagnose', { message: `Nicht autorisiert ${'x'.repeat(1024 * 1024)}` });
-    expectError(result, 'REQUEST_INVALID', 'message');
-    expect(textOf(result).length).toBeLessThan(1000);
-    expect(performance.now() - started).toBeLessThan(5000);
+  it('refuses a message over the size limit unread, answering its id, and keeps serving', async () => {
+    // The SDK's client puts the id after the arguments: the transport finds it while skipping the message.
+    const call1mb = call(mcp, 'diagnose', { message: `Nicht autorisiert ${'x'.repeat(1024 * 1024)}` });
+    await expect(call1mb).rejects.toThrow(/^MCP error -32600: Error BODY_TOO_LARGE: the message is larger than 131072 bytes/);
     const again = await call(mcp, 'diagnose', { message: 'Unauthorized' });
     expect((again.structuredContent as unknown as DiagnoseResult).symptom?.id).toBe('unauthorized');
+    expect(mcp.stderr()).toMatch(/refused a message \(id \d+\): Error BODY_TOO_LARGE/);
   });
+
+  it('refuses a message nested deeper than the limit', async () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 30; i++) deep = [deep];
+    await expect(call(mcp, 'diagnose', { facts: { certNames: deep } })).rejects.toThrow(/Error BODY_TOO_DEEP/);
+  });
+
+  it('refuses __proto__, constructor and prototype keys like the HTTP API (FORBIDDEN_KEY), at the top level too', async () => {
+    // JSON.parse makes "__proto__" an own key, as a client's JSON would; an object literal would set the prototype instead.
+    const top = JSON.parse('{"message":"Unauthorized","__proto__":{"lang":"de"}}') as Record<string, unknown>;
+    expectError(await call(mcp, 'diagnose', top), 'FORBIDDEN_KEY', '__proto__');
+    const nested = JSON.parse('{"facts":{"constructor":{"prototype":{"x":1}}}}') as Record<string, unknown>;
+    expectError(await call(mcp, 'diagnose', nested), 'FORBIDDEN_KEY', 'facts.constructor');
+  });
+
+  it('answers a normal call sent while hostile messages are processed', async () => {
+    const hostile = ['㌖', 'ﬃ', '\uFDFA', 'x', '.', 'a@'].map((unit) => call(mcp, 'diagnose', { message: unit.repeat(Math.floor(20_000 / unit.length)) }));
+    const normal = await call(mcp, 'diagnose', { message: 'Nicht autorisiert', lang: 'de' });
+    expect((normal.structuredContent as unknown as DiagnoseResult).symptom?.id).toBe('unauthorized');
+    for (const r of await Promise.all(hostile)) expect(r.isError).toBeFalsy();
+  }, 20_000);
 });
 
 describe('kb mcp: search_errors, get_guidance, list_facts', () => {
@@ -195,8 +215,13 @@ describe('kb mcp: search_errors, get_guidance, list_facts', () => {
     expectError(await call(mcp, 'list_facts', { lang: 'fr' }), 'REQUEST_INVALID', 'lang');
   });
 
-  it('an unknown tool is a protocol error naming the tools', async () => {
-    await expect(mcp.client.callTool({ name: 'diagnoze', arguments: {} })).rejects.toThrow(/Unknown tool "diagnoze".*diagnose/);
+  it('an unknown tool is a protocol error naming the tools, its code said once', async () => {
+    const error = await mcp.client.callTool({ name: 'diagnoze', arguments: {} }).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(/^MCP error -32602: Unknown tool "diagnoze".*diagnose/);
+    expect(error?.message).not.toMatch(/MCP error.*MCP error/);
   });
 });
 

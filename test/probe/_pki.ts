@@ -88,6 +88,8 @@ export interface TestPki {
   readonly withIntermediate: ServerCredentials;
   /** For 127.0.0.1 URLs (CLI tests): IP and DNS localhost names. */
   readonly loopback: ServerCredentials;
+  /** For [::1] URLs: the IPv6 loopback as an IP subjectAltName. */
+  readonly loopback6: ServerCredentials;
 }
 
 export const host = 'mail.example.test';
@@ -118,5 +120,6 @@ export async function createPki(): Promise<TestPki> {
     missingIntermediate: { key: leafKey.pem, cert: inter1.pem },
     withIntermediate: { key: leafKey.pem, cert: inter1.pem + inter.pem },
     loopback: leaf({ cn: 'localhost', dns: ['localhost'], ips: ['127.0.0.1'], issuer: root }),
+    loopback6: leaf({ cn: 'localhost', dns: ['localhost'], ips: ['::1'], issuer: root }),
   };
 }

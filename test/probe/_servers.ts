@@ -30,7 +30,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-function track(server: Server | ReturnType<typeof createNetServer> | ReturnType<typeof createTlsServer>, scheme: string, requests: RecordedRequest[]): Promise<TestServer> {
+function track(server: Server | ReturnType<typeof createNetServer> | ReturnType<typeof createTlsServer>, scheme: string, requests: RecordedRequest[], address = '127.0.0.1'): Promise<TestServer> {
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => {
     sockets.add(s);
@@ -38,7 +38,7 @@ function track(server: Server | ReturnType<typeof createNetServer> | ReturnType<
     s.on('error', () => {});
   });
   return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, address, () => {
       const port = (server.address() as AddressInfo).port;
       resolve({
         port,
@@ -74,12 +74,12 @@ function withBody(handler: Handler, requests: RecordedRequest[]) {
   };
 }
 
-/** An HTTPS server on 127.0.0.1 with the given certificate chain. */
-export function httpsServer(creds: ServerCredentials, handler: Handler): Promise<TestServer> {
+/** An HTTPS server on 127.0.0.1 (or `address`, such as ::1) with the given certificate chain. */
+export function httpsServer(creds: ServerCredentials, handler: Handler, address = '127.0.0.1'): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
   const server = createHttpsServer({ key: creds.key, cert: creds.cert, keepAlive: true }, withBody(handler, requests));
   server.on('tlsClientError', () => {});
-  return track(server, 'https', requests);
+  return track(server, 'https', requests, address);
 }
 
 /** A plain HTTP server on 127.0.0.1. */

@@ -79,6 +79,14 @@ describe('checkProbeTarget', () => {
     expect(verdict.message).toContain(address);
   });
 
+  it('reads IPv6 literal URLs: loopback, private and mapped addresses are refused, a public one and an allowlisted one allowed', async () => {
+    expect(await checkProbeTarget('https://[::1]:8443/EWS/Exchange.asmx')).toMatchObject({ allowed: false, host: '::1', reason: 'loopback', address: '::1' });
+    expect(await checkProbeTarget('https://[fd00::5]/EWS/Exchange.asmx')).toMatchObject({ allowed: false, reason: 'private' });
+    expect(await checkProbeTarget('https://[::ffff:127.0.0.1]/')).toMatchObject({ allowed: false, host: '::ffff:7f00:1', reason: 'loopback' });
+    expect(await checkProbeTarget('https://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/EWS/Exchange.asmx')).toMatchObject({ allowed: true, addresses: ['2606:2800:21f:cb07:6820:80da:af6b:8b2c'] });
+    expect(await checkProbeTarget('https://[::1]/', { allowlist: ['::1'] })).toMatchObject({ allowed: true });
+  });
+
   it('refuses what is not an http(s) URL', async () => {
     expect(await checkProbeTarget('file:///etc/passwd')).toMatchObject({ allowed: false, reason: 'invalid-url' });
     expect(await checkProbeTarget('gopher://127.0.0.1:25/')).toMatchObject({ allowed: false, reason: 'invalid-url' });

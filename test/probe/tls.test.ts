@@ -8,13 +8,42 @@ import { diagnoseObserved, topCause } from './_diagnose.ts';
 const fixture = serverFixture(createPki);
 
 /** An Exchange-like endpoint (401 Negotiate/NTLM) behind the given certificate, probed without credentials. */
-async function probeWith(creds: ServerCredentials, urlHost = host): Promise<ProbeResult> {
+async function probeWith(creds: ServerCredentials, urlHost = host, listen = '127.0.0.1'): Promise<ProbeResult> {
   const { handler } = ewsEndpoint({ challenges: ['Negotiate', 'NTLM'], headers: exchangeHeaders });
-  const server = await fixture.keep(httpsServer(creds, handler));
+  const server = await fixture.keep(httpsServer(creds, handler, listen));
   return probe(server.url('/EWS/Exchange.asmx', urlHost), { ca: fixture.pki.rootPem, lookup: loopbackLookup([host, 'owa.eu.example.test']), stepTimeoutMs: 3000 });
 }
 
 const step = (r: ProbeResult, id: string) => r.steps.find((s) => s.step === id)!;
+
+describe('IP addresses in certificates (RFC 6125)', () => {
+  it('a certificate for 127.0.0.1 probed at https://127.0.0.1: the IP subjectAltName is reported and matches', async () => {
+    const r = await probeWith(fixture.pki.loopback, '127.0.0.1');
+    expect(r.facts).toMatchObject({ certTrusted: true, certNames: ['localhost', '127.0.0.1'] });
+    expect(r.facts.clientErrorCode).toBeUndefined();
+    expect(step(r, 'tls')).toMatchObject({ status: 'ok', details: { nameMatches: true, ipAltNames: ['127.0.0.1'] } });
+    const result = await diagnoseObserved(r.facts, { symptom: 'connect-failed' });
+    expect(result.facts['certMatchesHost']).toBe(true);
+    expect(result.causes.find((c) => c.id === 'cert-name-mismatch')?.status).toBe('ruled-out');
+  });
+
+  it('a certificate for a host name only, probed at its IP address: the CN does not count → cert-name-mismatch', async () => {
+    const r = await probeWith(fixture.pki.right, '127.0.0.1');
+    expect(r.facts).toMatchObject({ certTrusted: true, certNames: [host], clientErrorCode: 'ERR_TLS_CERT_ALTNAME_INVALID' });
+    expect(step(r, 'tls')).toMatchObject({ details: { nameMatches: false } });
+    expect(await topCause(r.facts, { symptom: 'connect-failed' })).toEqual({ id: 'cert-name-mismatch', status: 'confirmed' });
+  });
+
+  it('an IPv6 literal URL is probed, and ::1 in the certificate (written in full by Node) matches it', async () => {
+    const r = await probeWith(fixture.pki.loopback6, '[::1]', '::1');
+    expect(step(r, 'url')).toMatchObject({ details: { host: '::1', suggestedEwsUrl: expect.stringMatching(/^https:\/\/\[::1\]:\d+\/EWS\/Exchange\.asmx$/) } });
+    expect(step(r, 'tcp')).toMatchObject({ status: 'ok', details: { address: '::1' } });
+    expect(r.facts).toMatchObject({ certTrusted: true, certNames: ['localhost', '::1'], httpStatus: 401 });
+    expect(step(r, 'tls')).toMatchObject({ status: 'ok', details: { nameMatches: true } });
+    const result = await diagnoseObserved(r.facts, { symptom: 'connect-failed' });
+    expect(result.facts).toMatchObject({ urlValid: true, urlHost: '::1', certMatchesHost: true });
+  });
+});
 
 describe('TLS certificates', () => {
   it('the right name from a trusted root: trusted, matching, no client error', async () => {

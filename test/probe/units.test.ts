@@ -182,8 +182,9 @@ describe('the URL step', () => {
     expect(parseTarget(url)).toMatchObject(expected);
   });
 
-  it('an IPv6 literal is refused, as the engine\'s urlValid refuses it', () => {
-    expect(() => parseTarget('https://[::1]:444/EWS/Exchange.asmx')).toThrow(/Cannot probe/);
+  it('an IPv6 literal is a host, as the engine\'s urlValid says', () => {
+    expect(parseTarget('https://[::1]:444/EWS/Exchange.asmx')).toMatchObject({ host: '::1', isIp: true, port: 444, suggestedEwsUrl: 'https://[::1]:444/EWS/Exchange.asmx' });
+    expect(parseTarget('https://[2001:DB8:0:0::1]/owa/')).toMatchObject({ host: '2001:db8::1', isIp: true, isEwsEndpoint: false, suggestedEwsUrl: 'https://[2001:db8::1]/EWS/Exchange.asmx' });
   });
 });
 

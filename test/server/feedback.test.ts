@@ -10,8 +10,10 @@ import { errorOf, startTestServer, type TestServer } from './helpers.ts';
 const kb = loadKnowledgeBase();
 const dir = mkdtempSync(join(tmpdir(), 'kb-feedback-server-'));
 const dbPath = join(dir, 'feedback.sqlite');
-const [cause1, cause2] = kb.data.causes.map((c) => c.id);
 const symptom = kb.data.symptoms[0]!.id;
+// Two causes the symptom has: feedback for a cause outside it is refused (CAUSE_NOT_OF_SYMPTOM).
+const [cause1, cause2] = (kb.bySymptom.get(symptom) ?? []).map((c) => c.decl.id);
+const notOfSymptom = kb.data.causes.map((c) => c.id).find((id) => !(kb.bySymptom.get(symptom) ?? []).some((c) => c.decl.id === id))!;
 
 type Stats = { kb: { name: string; version: string }; causes: { id: string; solved: number; notSolved: number }[] };
 
@@ -50,6 +52,15 @@ describe('feedback over HTTP, stored in a real SQLite file', () => {
     const s = await server.post('/v1/feedback', { symptom: 'no-such-symptom', cause: cause1, solved: true });
     expect(s.status).toBe(400);
     expect(await errorOf(s)).toMatchObject({ code: 'SYMPTOM_UNKNOWN', field: 'symptom' });
+  });
+
+  test('a cause that does not belong to the symptom is 400 CAUSE_NOT_OF_SYMPTOM at "cause"; without a symptom any cause is taken', async () => {
+    const res = await server.post('/v1/feedback', { symptom, cause: notOfSymptom, solved: true });
+    expect(res.status).toBe(400);
+    expect(await errorOf(res)).toMatchObject({ code: 'CAUSE_NOT_OF_SYMPTOM', field: 'cause' });
+    const issue = await server.post('/v1/feedback', { symptom: 'test-email-failed', cause: 'credentials-wrong', solved: true });
+    expect(await errorOf(issue)).toMatchObject({ code: 'CAUSE_NOT_OF_SYMPTOM', field: 'cause' });
+    expect((await server.post('/v1/feedback', { symptom: null, cause: notOfSymptom, solved: true })).status).toBe(201);
   });
 
   test('wrong types and unknown fields are 400 REQUEST_INVALID with the field', async () => {

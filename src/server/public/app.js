@@ -598,9 +598,21 @@ function causeCard(cause, index) {
   );
 }
 
+/** Cause ids per symptom id (GET /v1/symptoms), loaded on the first feedback. */
+let symptomCauses = null;
+
+async function causesOf(symptom) {
+  if (!symptomCauses) {
+    const res = await fetch(`v1/symptoms?lang=${state.lang}`);
+    symptomCauses = res.ok ? new Map((await res.json()).symptoms.map((s) => [s.id, s.causes])) : new Map();
+  }
+  return symptomCauses.get(symptom) ?? [];
+}
+
 /**
  * "This solved it": sends only the symptom and cause ids and the language (never the message or
- * facts), then says thank you in a live region.
+ * facts), then says thank you in a live region. A cause shown because the facts confirm it, outside
+ * the symptom, is sent without the symptom (the server refuses a pair that cannot occur).
  */
 function feedbackControls(cause) {
   const status = h('span', { class: 'feedback-status', role: 'status', 'aria-live': 'polite' });
@@ -614,10 +626,12 @@ function feedbackControls(cause) {
       sent = true;
       button.setAttribute('aria-disabled', 'true');
       try {
+        const symptom = lastResult?.symptom?.id ?? null;
+        const ofSymptom = symptom !== null && (await causesOf(symptom)).includes(cause.id);
         const res = await fetch('v1/feedback', {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ symptom: lastResult?.symptom?.id ?? null, cause: cause.id, solved: true, lang: state.lang }),
+          body: JSON.stringify({ symptom: ofSymptom ? symptom : null, cause: cause.id, solved: true, lang: state.lang }),
         });
         if (res.ok) {
           status.textContent = L('feedbackThanks');
