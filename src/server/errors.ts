@@ -19,6 +19,7 @@ export type ApiErrorCode =
   | 'ROUTE_NOT_FOUND'
   | 'CAUSE_UNKNOWN'
   | 'FEEDBACK_DISABLED'
+  | 'UNAUTHORIZED'
   | 'INTERNAL';
 
 /** Every code with its HTTP status (the OpenAPI document lists them too). */
@@ -33,6 +34,7 @@ export const statusOf: Readonly<Record<ApiErrorCode, number>> = {
   FORBIDDEN_KEY: 400,
   BAD_REQUEST: 400,
   CAUSE_UNKNOWN: 400,
+  UNAUTHORIZED: 401,
   NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
   BODY_TOO_LARGE: 413,
@@ -144,6 +146,7 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
   const body: ApiErrorBody = { code: api.code, message: api.message, requestId: String(request.id) };
   if (api.field) body.field = api.field;
   if (api.code === 'TIMEOUT') void reply.header('retry-after', '1');
+  if (api.code === 'UNAUTHORIZED') void reply.header('www-authenticate', 'Bearer realm="kb feedback"');
   return reply.code(api.statusCode).type('application/json; charset=utf-8').send(body);
 }
 
