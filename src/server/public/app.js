@@ -2,6 +2,8 @@
 // Everything a user typed goes into the page with textContent; the only HTML inserted is the
 // guidance the server rendered and sanitised (POST v1/diagnose?format=html).
 
+import { feedbackControls, initFeedback, priorNote, setupStats } from './feedback.js';
+
 const factIdPattern = /^[a-z][A-Za-z0-9]*$/;
 const maxPermalinkMessage = 2000;
 
@@ -594,45 +596,9 @@ function causeCard(cause, index) {
     ),
     cause.summary ? h('p', { class: 'cause-summary', text: cause.summary }) : null,
     h('p', { class: 'cause-reason' }, h('strong', { text: `${L('why')}: ` }), cause.reason),
+    priorNote(cause),
     h('details', { class: 'guidance-details', open: index === 0 }, h('summary', { text: L('whatToDo') }), guidance, h('div', { class: 'guidance-actions' }, ...feedback, copyButton)),
   );
-}
-
-/**
- * "This solved it": sends only the symptom and cause ids and the language (never the message or
- * facts), then says thank you in a live region.
- */
-function feedbackControls(cause) {
-  const status = h('span', { class: 'feedback-status', role: 'status', 'aria-live': 'polite' });
-  let sent = false;
-  const button = h('button', {
-    type: 'button',
-    class: 'button secondary solved',
-    text: L('solvedIt'),
-    onclick: async () => {
-      if (sent) return;
-      sent = true;
-      button.setAttribute('aria-disabled', 'true');
-      try {
-        const res = await fetch('v1/feedback', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ symptom: lastResult?.symptom?.id ?? null, cause: cause.id, solved: true, lang: state.lang }),
-        });
-        if (res.ok) {
-          status.textContent = L('feedbackThanks');
-          return;
-        }
-        const error = await res.json().catch(() => ({}));
-        status.textContent = L('feedbackFailed', { message: error.message ?? res.status });
-      } catch {
-        status.textContent = L('feedbackFailed', { message: L('networkError') });
-      }
-      sent = false;
-      button.removeAttribute('aria-disabled');
-    },
-  });
-  return [status, button];
 }
 
 function escapeHtml(s) {
@@ -669,6 +635,7 @@ function renderWarnings(result) {
 // ---------------------------------------------------------------- start
 
 async function start() {
+  initFeedback({ h, L, lang: () => state.lang, symptom: () => lastResult?.symptom?.id ?? null });
   readHash();
   try {
     const res = await fetch('labels.json');
@@ -722,6 +689,7 @@ async function start() {
       feedbackEnabled = ready.feedback === true;
     })
     .catch(() => {});
+  setupStats(feedbackEnabled);
   document.body.classList.add('ready');
   await diagnose();
 }
