@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { buildProgram } from '../../src/cli/index.ts';
+import { runServe } from '../../src/cli/serve.ts';
 import { KbError } from '../../src/engine/errors.ts';
 import { defaultLimits, envVars, resolveServeConfig } from '../../src/server/index.ts';
 
@@ -52,6 +56,27 @@ describe('kb serve: --learn, --learn-interval, --feedback-token, --feedback-rate
     } catch (error) {
       expect((error as KbError).field).toBe('--feedback-token');
       expect((error as KbError).message).not.toContain('secret');
+    }
+  });
+});
+
+describe('runServe with KB_LEARN', () => {
+  test('refuses to learn without a token; with one it serves and /readyz shows the learning', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kb-serve-learn-'));
+    try {
+      const env = { KB_LEARN: '1', KB_DB: join(dir, 'feedback.sqlite') };
+      const refused = await runServe({ port: '0' }, { env, handleSignals: false, log: false }).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ code: 'REQUEST_INVALID', field: '--feedback-token' });
+      const { app, url } = await runServe({ port: '0' }, { env: { ...env, KB_FEEDBACK_TOKEN: token }, handleSignals: false, log: false });
+      try {
+        const ready = (await (await fetch(`${url}/readyz`)).json()) as { feedback: boolean; learning: { reports: number; error: string | null } };
+        expect(ready).toMatchObject({ feedback: true, learning: { reports: 0, error: null } });
+        expect((await fetch(`${url}/v1/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"cause":"credentials-wrong","solved":true}' })).status).toBe(401);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
