@@ -12,6 +12,7 @@ Examples:
   $ kb search "nciht autorisiert"
   $ kb show cert-name-mismatch --lang de
   $ kb lint rules/.. --format json
+  $ kb priors --db postgres://kb@db.example.com:5432/kb --format yaml
 
 Exit codes:
   0  success (lint: no errors; test: all passed)
@@ -137,10 +138,24 @@ export function buildProgram(): Command {
     .option('--trust-proxy', 'take the client address from X-Forwarded-For (env KB_TRUST_PROXY)')
     .addOption(new Option('--log-level <level>', 'log level (env KB_LOG_LEVEL)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
     .option('--cache-size <n>', 'diagnoses kept for repeated identical requests, 0 = off (env KB_CACHE_SIZE, default 1000)')
-    .option('--db <file>', "SQLite file for agents' feedback on which cause solved a case; '' or off turns feedback off (env KB_DB; default kb-feedback.sqlite)")
+    .option('--db <file|url>', "agents' feedback on which cause solved a case: an SQLite file, or postgres://user@host:port/db for several instances; '' or off turns feedback off (env KB_DB; default kb-feedback.sqlite)")
+    .option('--learn', 'rank with priors learned from the feedback (needs --feedback-token; env KB_LEARN)')
+    .option('--learn-interval <ms>', 'how often the learned priors are read again from the database, which other instances write too (env KB_LEARN_INTERVAL_MS; default 30000)')
+    .option('--feedback-token <token>', 'require "Authorization: Bearer <token>" on POST /v1/feedback, 16+ characters (prefer env KB_FEEDBACK_TOKEN: arguments are visible to other users)')
+    .option('--feedback-rate-limit <n>', 'feedback answers per client and --rate-window, 0 for only the general limit (env KB_FEEDBACK_RATE_LIMIT; default 20)')
     .action(async (opts) => {
       await (await import('./serve.ts')).runServe(opts);
     });
+
+  program
+    .command('priors')
+    .description('per symptom and cause: the written prior, solved and not-solved feedback, the learned prior, and a YAML patch a writer can adopt')
+    .option('--db <file|url>', 'the feedback database: an SQLite file or a postgres:// URL (env KB_DB; default kb-feedback.sqlite); read, never written')
+    .option('--symptom <id>', 'only this symptom')
+    .addOption(new Option('--format <format>', 'output format; yaml prints only the patch').choices(['table', 'json', 'yaml']).default('table'))
+    .addOption(langOption())
+    .addOption(kbOption())
+    .action(async (opts) => (await import('./priors.ts')).runPriors(opts));
 
   program
     .command('probe')

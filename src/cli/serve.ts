@@ -30,6 +30,8 @@ export async function runServe(flags: ServeFlags, runtime: ServeRuntime = {}): P
       url,
       kb: app.kbHolder.current.data.settings.version,
       watch: config.watch,
+      learn: limits.learn,
+      feedbackToken: limits.feedbackToken !== null,
       limits: { bodyLimit: limits.bodyLimit, maxMessageLength: limits.maxMessageLength, timeoutMs: limits.timeoutMs, rateLimit: `${limits.rateLimitMax}/${limits.rateLimitWindowMs}ms`, cors: limits.corsOrigins },
     },
     `serving the knowledge base on ${url}`,

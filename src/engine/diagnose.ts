@@ -15,6 +15,7 @@ import { type CompiledCause, type Evaluation, evaluateCause, type FactMap, verdi
 import type { CompiledKnowledgeBase } from './knowledge-base.ts';
 import { chooseQuestions, hypotheticalAnswers } from './questions.ts';
 import { deepFreeze, requestKey } from './lru.ts';
+import { declaredPrior, type PriorSource } from './priors.ts';
 import { rank, shares, verdictOf } from './rank.ts';
 
 type Warning = DiagnoseResult['warnings'][number];
@@ -117,19 +118,24 @@ export function checkRequest(request: unknown): DiagnoseRequest {
   return request as DiagnoseRequest;
 }
 
+export interface DiagnoseOptions {
+  /** Learned priors (kb serve --learn); without them the priors written in the knowledge base rank. */
+  readonly priors?: PriorSource | undefined;
+}
+
 /**
  * Diagnoses a request against a compiled knowledge base: recognises the message, merges and derives
  * facts, evaluates the relevant causes in three-valued logic, ranks them, explains each, and picks the
  * next questions. Throws KbError for a request that is not valid.
  */
-export async function diagnose(kb: CompiledKnowledgeBase, input: DiagnoseRequest): Promise<DiagnoseResult> {
-  // A diagnosis depends only on the knowledge base and the request: repeated requests (retries, a
-  // question answered back and forth) are answered from a small cache of frozen results.
-  const json = kb.results.size > 0 ? serialized(input) : null;
+export async function diagnose(kb: CompiledKnowledgeBase, input: DiagnoseRequest, options: DiagnoseOptions = {}): Promise<DiagnoseResult> {
+  // A diagnosis depends only on the knowledge base, the request and the learned priors: repeated
+  // requests (retries, a question answered back and forth) are answered from a small cache of frozen results.
+  const json = kb.results.size > 0 ? serialized(options.priors ? [options.priors.version, input] : input) : null;
   const key = json === null ? null : requestKey(json);
   const cached = key === null ? undefined : kb.results.get(key);
   if (cached) return cached;
-  const result = await diagnoseUncached(kb, input);
+  const result = await diagnoseUncached(kb, input, options.priors);
   // Weighed by the request's length: a result grows with the facts and warnings of its request.
   if (key !== null) kb.results.set(key, deepFreeze(result), resultWeight + json!.length);
   return result;
@@ -146,7 +152,7 @@ function serialized(input: unknown): string | null {
   }
 }
 
-async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseRequest): Promise<DiagnoseResult> {
+async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseRequest, priors: PriorSource | undefined): Promise<DiagnoseResult> {
   const request = checkRequest(input);
   const lang: Lang = isLang(request.lang) ? request.lang : kb.data.settings.defaultLanguage;
   const recognition = request.message ? kb.recognizer.recognize(request.message) : null;
@@ -197,7 +203,9 @@ async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseReques
       return { cause, onSymptom, evaluation, folded: evaluation.folded };
     }),
   );
-  const prior = (decl: CompiledCause['decl']) => (symptom && decl.priorBySymptom?.[symptom.id]) ?? decl.prior;
+  const symptomId = symptom?.id ?? null;
+  const learned = (decl: CompiledCause['decl']) => priors?.get(symptomId, decl.id) ?? { declared: declaredPrior(decl, symptomId), learned: null, solved: 0, notSolved: 0, bounded: false };
+  const prior = (decl: CompiledCause['decl']) => (priors ? learned(decl).learned : null) ?? declaredPrior(decl, symptomId);
   const ranked = rank(evaluated.map((e) => ({ id: e.cause.decl.id, prior: prior(e.cause.decl), layer: e.cause.decl.layer, verdict: verdictOf(e.evaluation), onSymptom: e.onSymptom, outranks: e.cause.decl.outranks ?? [] })));
   const byId = new Map(evaluated.map((e) => [e.cause.decl.id, e]));
   // A cause outside the recognised symptom appears only when evidence speaks for it; the rest would be noise.
@@ -217,6 +225,7 @@ async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseReques
       summary: page?.summary ?? '',
       layer: e.cause.decl.layer,
       reason: reasonFor(r, e.evaluation, e.onSymptom, describeCtx, symptomTitle, (id) => pageFor(kb, 'causes', kb.causes.get(id)?.decl.page ?? id, lang, warnings)?.title ?? id),
+      ...(priors ? { prior: { ...learned(e.cause.decl) } } : {}),
       explanation: explain(r.status, e.evaluation, describeCtx),
       guidance: page ? fillPlaceholders(page.body.trim(), facts) : '',
     };

@@ -1,40 +1,52 @@
-import type { Database } from 'better-sqlite3';
-import { FeedbackError } from './errors.ts';
-
 /**
- * The database's schema, one step per version. `PRAGMA user_version` records the steps that ran, so a
- * later version of this program adds a step here and existing files are migrated when they are opened.
+ * The feedback database's schema, one step per version, in the two dialects the store speaks. Both
+ * hold the same table with the same columns; a later version of this program appends a step here and
+ * existing databases are migrated when they are opened (SQLite: `PRAGMA user_version`; PostgreSQL: the
+ * table `kb_feedback_schema`, one row per step that ran).
  *
  * Only ids, the answer and the language are stored: never the pasted message nor fact values, which may
  * contain customer data (names, addresses, URLs of a customer's server).
  */
-const migrations: readonly string[] = [
-  `CREATE TABLE feedback (
-     id         INTEGER PRIMARY KEY AUTOINCREMENT,
-     created_at TEXT    NOT NULL,
-     kb_name    TEXT    NOT NULL,
-     kb_version TEXT    NOT NULL,
-     symptom    TEXT,
-     cause      TEXT    NOT NULL,
-     solved     INTEGER NOT NULL CHECK (solved IN (0, 1)),
-     lang       TEXT    CHECK (lang IS NULL OR lang IN ('de', 'en'))
-   );
-   CREATE INDEX feedback_kb_cause ON feedback (kb_name, cause);`,
+export interface Migration {
+  /** What the step adds, for the log and for error messages. */
+  readonly what: string;
+  readonly sqlite: string;
+  readonly postgres: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    what: 'the feedback table',
+    sqlite: `CREATE TABLE feedback (
+       id         INTEGER PRIMARY KEY AUTOINCREMENT,
+       created_at TEXT    NOT NULL,
+       kb_name    TEXT    NOT NULL,
+       kb_version TEXT    NOT NULL,
+       symptom    TEXT,
+       cause      TEXT    NOT NULL,
+       solved     INTEGER NOT NULL CHECK (solved IN (0, 1)),
+       lang       TEXT    CHECK (lang IS NULL OR lang IN ('de', 'en'))
+     );
+     CREATE INDEX feedback_kb_cause ON feedback (kb_name, cause);`,
+    postgres: `CREATE TABLE feedback (
+       id         BIGINT      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+       created_at TIMESTAMPTZ NOT NULL,
+       kb_name    TEXT        NOT NULL,
+       kb_version TEXT        NOT NULL,
+       symptom    TEXT,
+       cause      TEXT        NOT NULL,
+       solved     SMALLINT    NOT NULL CHECK (solved IN (0, 1)),
+       lang       TEXT        CHECK (lang IS NULL OR lang IN ('de', 'en'))
+     );
+     CREATE INDEX feedback_kb_cause ON feedback (kb_name, cause);`,
+  },
+  {
+    // Learned priors count per symptom and cause; every instance runs that query on an interval.
+    what: 'an index for the counts per symptom and cause',
+    sqlite: 'CREATE INDEX feedback_kb_symptom_cause ON feedback (kb_name, symptom, cause);',
+    postgres: 'CREATE INDEX feedback_kb_symptom_cause ON feedback (kb_name, symptom, cause);',
+  },
 ];
 
 /** The schema version this program writes. */
 export const schemaVersion = migrations.length;
-
-/** Brings the database to `schemaVersion`, each step in its own transaction. */
-export function migrate(db: Database, path: string): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > schemaVersion) {
-    throw new FeedbackError('STORE_FAILED', `The feedback database "${path}" has schema version ${current}, newer than this program knows (${schemaVersion}); use a newer version of kb or another file.`);
-  }
-  for (let version = current; version < schemaVersion; version++) {
-    db.transaction(() => {
-      db.exec(migrations[version]!);
-      db.pragma(`user_version = ${version + 1}`);
-    })();
-  }
-}

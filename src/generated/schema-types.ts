@@ -250,6 +250,7 @@ export interface DiagnoseResult {
      * Why the cause ranks where it does, in the asked language.
      */
     reason: string;
+    prior?: CausePrior;
     explanation: {
       held: ConditionReport[];
       failed: ConditionReport[];
@@ -306,6 +307,31 @@ export interface DiagnoseResult {
     version: string;
   };
   assessment: Assessment;
+}
+/**
+ * Present when the diagnosis ran with learned priors (kb serve --learn): the prior written in the knowledge base, the feedback reported for this cause under this symptom, and the prior learned from it, which is the one the ranking used.
+ */
+export interface CausePrior {
+  /**
+   * The prior written in the knowledge base (priorBySymptom for the symptom, else prior).
+   */
+  declared: number;
+  /**
+   * The prior learned from the feedback, used for ranking; null while the cause has fewer reports than learning.minReports (the declared prior ranks).
+   */
+  learned: number | null;
+  /**
+   * Reports that this cause solved a case of this symptom.
+   */
+  solved: number;
+  /**
+   * Reports that it did not.
+   */
+  notSolved: number;
+  /**
+   * The learned prior reached the bound learning.maxFactor sets around the declared one.
+   */
+  bounded: boolean;
 }
 export interface ConditionReport {
   /**
@@ -575,7 +601,7 @@ export interface FrontMatter {
   summary: string;
 }
 /**
- * Name, version, languages, the required sections of each content page, the custom operators the conditions may use, and the coverage that `kb test --coverage` must reach.
+ * Name, version, languages, the required sections of each content page, the custom operators the conditions may use, the coverage that `kb test --coverage` must reach, and how `kb serve --learn` learns priors from feedback.
  */
 export interface KbSettingsFile {
   /**
@@ -646,6 +672,23 @@ export interface KbSettingsFile {
       facts?: [FactId, ...FactId[]];
     }[]
   ];
+  /**
+   * How `kb serve --learn` turns agents' feedback into priors: per symptom and cause, the written prior counts as `strength` reports (a Beta prior), solved and not-solved reports are added, and the result stays within `maxFactor` of the written prior. Without --learn the written priors rank.
+   */
+  learning?: {
+    /**
+     * How many reports the written prior is worth (pseudo-counts). Higher: feedback moves priors more slowly.
+     */
+    strength?: number;
+    /**
+     * Reports a cause needs for a symptom before its prior is learned; below it the written prior ranks.
+     */
+    minReports?: number;
+    /**
+     * A learned prior stays between the written prior divided by this and multiplied by it (and at most 1), so feedback cannot bury or crown a cause on its own.
+     */
+    maxFactor?: number;
+  };
 }
 export interface SectionsByLang {
   /**

@@ -2,4 +2,5 @@
 export { renderHtml } from './html.ts';
 export { renderTerminal } from './terminal.ts';
 export { asCodeSpan, fillPlaceholders } from './placeholders.ts';
+export { describePrior, formatPrior } from './prior.ts';
 export { renderResult, type ResultFormat } from './result.ts';

@@ -1,5 +1,6 @@
 import type { DiagnoseResult } from '../generated/schema-types.ts';
 import { type Lang, t } from '../i18n/index.ts';
+import { describePrior } from './prior.ts';
 
 export type ResultFormat = 'text' | 'md' | 'html' | 'json';
 
@@ -24,6 +25,8 @@ export function resultToMarkdown(result: DiagnoseResult, options: { guidanceFor?
     const pct = c.status === 'ruled-out' ? '' : ` · ${Math.round(c.score * 100)} %`;
     out.push(`### ${i + 1}. ${c.title} — ${t(lang, `status.${c.status}`)}${pct}`);
     out.push(`${t(lang, 'ui.why')}: ${c.reason}`);
+    const learned = describePrior(c.prior, lang);
+    if (learned) out.push(`_${learned}_`);
     if (i < guidanceFor && c.status !== 'ruled-out' && c.guidance) {
       out.push(c.guidance.replace(/^## /gm, '#### '));
     } else if (c.summary) {

@@ -26,6 +26,7 @@ export type ApiErrorCode =
   | 'CAUSE_UNKNOWN'
   | 'CAUSE_NOT_OF_SYMPTOM'
   | 'FEEDBACK_DISABLED'
+  | 'UNAUTHORIZED'
   | 'INTERNAL';
 
 /** Every code with its HTTP status (the OpenAPI document lists them too). */
@@ -41,6 +42,7 @@ export const statusOf: Readonly<Record<ApiErrorCode, number>> = {
   BAD_REQUEST: 400,
   CAUSE_UNKNOWN: 400,
   CAUSE_NOT_OF_SYMPTOM: 400,
+  UNAUTHORIZED: 401,
   NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
@@ -164,6 +166,7 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
   if (api.allow) void reply.header('allow', api.allow.join(', '));
   // Framework errors (a bad URL) are answered before the onRequest hook that sets these.
   void reply.headers(securityHeaders);
+  if (api.code === 'UNAUTHORIZED') void reply.header('www-authenticate', 'Bearer realm="kb feedback"');
   return reply.code(api.statusCode).type('application/json; charset=utf-8').send(body);
 }
 

@@ -7,7 +7,8 @@
  * Public surface: buildServer, startServer, their option types, ApiError and the error codes.
  * Routes: POST /v1/diagnose, GET /v1/symptoms, /v1/causes/:id, /v1/facts, /v1/search, /openapi.json,
  * /healthz, /readyz, POST /v1/feedback, GET /v1/feedback/stats, and the page at /.
- * Feedback is kept in the SQLite file `limits.feedbackDb` (off when null, the default here).
+ * Feedback is kept in `limits.feedbackDb`, an SQLite file or a postgres:// URL (off when null, the
+ * default here); with `limits.learn` diagnoses rank with priors learned from it.
  */
 import type { Writable } from 'node:stream';
 import cors from '@fastify/cors';
@@ -18,10 +19,12 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import { KbError } from '../engine/errors.ts';
 import { bundledKbDir, type CompiledKnowledgeBase, loadKnowledgeBase } from '../engine/knowledge-base.ts';
 import { FeedbackError, type FeedbackStore, openFeedbackStore } from '../feedback/index.ts';
+import { PriorLearner } from '../learn/index.ts';
 import { isUtf8Json, parseJsonBody } from './body.ts';
 import { ApiError, answerClientError, installErrorHandling, securityHeaders, sendError, trackMethods } from './errors.ts';
 import { defaultLimits, type ServerLimits } from './limits.ts';
 import { collectRoutes } from './openapi.ts';
+import { registerFeedbackRoutes } from './feedback-routes.ts';
 import { registerPage } from './page.ts';
 import { KnowledgeBaseHolder } from './reload.ts';
 import { type DiagnoseFunction, registerRoutes } from './routes.ts';
@@ -130,16 +133,39 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   app.decorate('kbHolder', holder);
   app.addHook('onClose', async () => holder.close());
 
+  if (limits.learn && !limits.feedbackDb) {
+    holder.close();
+    throw new KbError('REQUEST_INVALID', '--learn learns from the feedback database; give one with --db (an SQLite file or a postgres:// URL).', { field: '--learn' });
+  }
+  // Feedback that steers the ranking must not be open to anyone who can reach the server.
+  if (limits.learn && !limits.feedbackToken) {
+    holder.close();
+    throw new KbError('REQUEST_INVALID', '--learn needs --feedback-token (KB_FEEDBACK_TOKEN), so that only the page or a reverse proxy holding the token can record the feedback that steers the ranking.', { field: '--feedback-token' });
+  }
   let feedback: FeedbackStore | null = null;
+  let learner: PriorLearner | null = null;
   if (limits.feedbackDb) {
     try {
-      feedback = openFeedbackStore(limits.feedbackDb);
+      feedback = await openFeedbackStore(limits.feedbackDb);
     } catch (error) {
       holder.close();
       if (error instanceof FeedbackError) throw new KbError('REQUEST_INVALID', `${error.message} (--db / KB_DB; '' or off turns feedback off)`, { field: '--db', cause: error });
       throw error;
     }
     const store = feedback;
+    if (limits.learn) {
+      const active = new PriorLearner({ store, kb: () => holder.current, intervalMs: limits.learnIntervalMs, log: app.log });
+      learner = active;
+      // Rank with what the database holds from the first request on (a restart forgets nothing).
+      await active.refresh();
+      if (active.status.error) {
+        holder.close();
+        await store.close();
+        throw new KbError('REQUEST_INVALID', `Reading the learned priors failed: ${active.status.error} (--db / KB_DB)`, { field: '--db' });
+      }
+      active.start();
+      app.addHook('onClose', async () => active.close());
+    }
     app.addHook('onClose', async () => store.close());
   }
 
@@ -175,9 +201,10 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       maxAge: 600,
     });
   }
-  if (limits.rateLimitMax > 0) {
+  if (limits.rateLimitMax > 0 || (feedback && limits.feedbackRateLimitMax > 0)) {
     await app.register(rateLimit, {
-      global: true,
+      // Without a general limit only the routes with their own (feedback) are limited.
+      global: limits.rateLimitMax > 0,
       max: limits.rateLimitMax,
       timeWindow: limits.rateLimitWindowMs,
       errorResponseBuilder: (_request, context) => new ApiError('RATE_LIMITED', `Too many requests from this client (at most ${context.max} per window); retry in ${context.after}.`),
@@ -185,7 +212,8 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   }
 
   const openapi = collectRoutes(app, limits);
-  registerRoutes(app, { holder, limits, openapi, feedback, ...(options.diagnose ? { diagnose: options.diagnose } : {}) });
+  registerRoutes(app, { holder, limits, openapi, feedback: feedback !== null, learner, ...(options.diagnose ? { diagnose: options.diagnose } : {}) });
+  registerFeedbackRoutes(app, { holder, limits, store: feedback, learner });
   registerPage(app);
 
   if (options.watch) {

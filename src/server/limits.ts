@@ -25,8 +25,16 @@ export interface ServerLimits {
   readonly trustProxy: boolean;
   /** Diagnoses kept per knowledge base for repeated identical requests; 0 turns the cache off. */
   readonly cacheSize: number;
-  /** SQLite file for agents' feedback (created when missing); null = feedback off (the routes answer 503 FEEDBACK_DISABLED). */
+  /** Feedback database: an SQLite file (created when missing) or a postgres:// URL; null = feedback off (the routes answer 503 FEEDBACK_DISABLED). */
   readonly feedbackDb: string | null;
+  /** Rank with priors learned from the feedback (needs feedbackDb and feedbackToken). */
+  readonly learn: boolean;
+  /** How often learned priors are read again from the database, in ms (other instances write to it too). */
+  readonly learnIntervalMs: number;
+  /** Token POST /v1/feedback requires as `Authorization: Bearer …`; null = no token needed. */
+  readonly feedbackToken: string | null;
+  /** Feedback answers per client and rate window (--rate-window); 0 = only the general rate limit. */
+  readonly feedbackRateLimitMax: number;
 }
 
 export const defaultLimits: ServerLimits = {
@@ -42,6 +50,10 @@ export const defaultLimits: ServerLimits = {
   cacheSize: 1000,
   // Off for the library and tests; `kb serve` defaults to defaultFeedbackDb.
   feedbackDb: null,
+  learn: false,
+  learnIntervalMs: 30_000,
+  feedbackToken: null,
+  feedbackRateLimitMax: 20,
 };
 
 /** The feedback database `kb serve` uses without --db / KB_DB, relative to the current directory. */
@@ -64,6 +76,10 @@ export interface ServeFlags {
   readonly logLevel?: string;
   readonly cacheSize?: string;
   readonly db?: string;
+  readonly learn?: boolean;
+  readonly learnInterval?: string;
+  readonly feedbackToken?: string;
+  readonly feedbackRateLimit?: string;
 }
 
 export interface ServeConfig {
@@ -92,6 +108,10 @@ export const envVars = {
   KB_LOG_LEVEL: '--log-level',
   KB_CACHE_SIZE: '--cache-size',
   KB_DB: '--db',
+  KB_LEARN: '--learn',
+  KB_LEARN_INTERVAL_MS: '--learn-interval',
+  KB_FEEDBACK_TOKEN: '--feedback-token',
+  KB_FEEDBACK_RATE_LIMIT: '--feedback-rate-limit',
 } as const;
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -113,12 +133,24 @@ function bool(value: string | undefined): boolean | undefined {
   return /^(1|true|yes|on)$/i.test(value.trim());
 }
 
-/** --db / KB_DB: a file path; '' or off/none/false/0 turns feedback off; unset = defaultFeedbackDb. */
+/** --db / KB_DB: an SQLite file path or a postgres:// URL; '' or off/none/false/0 turns feedback off; unset = defaultFeedbackDb. */
 function feedbackDb(value: string | undefined): string | null {
   if (value === undefined) return defaultFeedbackDb;
   const s = value.trim();
   if (s === '' || /^(off|none|false|0|no)$/i.test(s)) return null;
   return s;
+}
+
+/**
+ * --feedback-token / KB_FEEDBACK_TOKEN: 16 to 512 visible ASCII characters (what fits a Bearer header
+ * unchanged); '' = none. A short token could be guessed within the feedback rate limit.
+ */
+export function checkFeedbackToken(value: string | undefined | null): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (!/^[\x21-\x7e]{16,512}$/.test(value)) {
+    throw new KbError('REQUEST_INVALID', `--feedback-token must be 16 to 512 visible ASCII characters (no spaces), e.g. from \`openssl rand -hex 32\`; got ${value.length} character(s).`, { field: '--feedback-token' });
+  }
+  return value;
 }
 
 /** Merges flags, environment and defaults into one checked configuration; throws KbError REQUEST_INVALID on a bad value. */
@@ -148,6 +180,10 @@ export function resolveServeConfig(flags: ServeFlags, env: Readonly<Record<strin
     trustProxy: flags.trustProxy ?? bool(env['KB_TRUST_PROXY']) ?? d.trustProxy,
     cacheSize: integer(pick(flags.cacheSize, 'KB_CACHE_SIZE'), '--cache-size', 0, 100_000) ?? d.cacheSize,
     feedbackDb: feedbackDb(pick(flags.db, 'KB_DB')),
+    learn: flags.learn ?? bool(env['KB_LEARN']) ?? d.learn,
+    learnIntervalMs: integer(pick(flags.learnInterval, 'KB_LEARN_INTERVAL_MS'), '--learn-interval', 1000, 86_400_000) ?? d.learnIntervalMs,
+    feedbackToken: checkFeedbackToken(pick(flags.feedbackToken, 'KB_FEEDBACK_TOKEN')),
+    feedbackRateLimitMax: integer(pick(flags.feedbackRateLimit, 'KB_FEEDBACK_RATE_LIMIT'), '--feedback-rate-limit', 0, 1_000_000) ?? d.feedbackRateLimitMax,
   };
   return {
     port,

@@ -8,13 +8,14 @@ import type { DiagnoseRequest, DiagnoseResult } from '../generated/schema-types.
 import { isLang, type Lang, pickLang } from '../i18n/index.ts';
 import { pageKey } from '../kb/model.ts';
 import { fillPlaceholders, renderHtml } from '../render/index.ts';
-import type { FeedbackStore } from '../feedback/index.ts';
+import type { DiagnoseOptions } from '../engine/diagnose.ts';
+import type { PriorLearner } from '../learn/index.ts';
 import { ApiError } from './errors.ts';
 import type { ServerLimits } from './limits.ts';
 import type { KnowledgeBaseHolder } from './reload.ts';
 import { api, ref } from './schemas.ts';
 
-export type DiagnoseFunction = (kb: CompiledKnowledgeBase, request: DiagnoseRequest) => Promise<DiagnoseResult>;
+export type DiagnoseFunction = (kb: CompiledKnowledgeBase, request: DiagnoseRequest, options?: DiagnoseOptions) => Promise<DiagnoseResult>;
 
 export interface RouteContext {
   readonly holder: KnowledgeBaseHolder;
@@ -22,8 +23,10 @@ export interface RouteContext {
   readonly diagnose?: DiagnoseFunction;
   /** The OpenAPI document for a knowledge base (its ids and facts are listed in it). */
   readonly openapi: (kb: CompiledKnowledgeBase) => Record<string, unknown>;
-  /** The feedback database; null when feedback is off (the feedback routes answer 503 FEEDBACK_DISABLED). */
-  readonly feedback?: FeedbackStore | null;
+  /** Whether feedback is kept (for /readyz). */
+  readonly feedback?: boolean;
+  /** Set with --learn: the learned priors diagnoses rank with. */
+  readonly learner?: PriorLearner | null;
 }
 
 const langParam = { ...ref('common', '/$defs/lang'), description: 'Language of the answer; without it, Accept-Language decides.' };
@@ -83,10 +86,12 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
       }
       const kb = holder.current;
       const lang = langOf(request, body.lang ?? query.lang, kb);
-      const key = ctx.diagnose ? null : cache.key([lang, query.format ?? 'md', body]);
+      const priors = ctx.learner?.priorsFor(kb);
+      // Answers computed with other learned priors are other answers.
+      const key = ctx.diagnose ? null : cache.key([lang, query.format ?? 'md', priors?.version ?? null, body]);
       let answer = cache.get(kb, key);
       if (!answer) {
-        const result = await withTimeout(run(kb, { ...body, lang }), limits.timeoutMs);
+        const result = await withTimeout(run(kb, { ...body, lang }, priors ? { priors } : undefined), limits.timeoutMs);
         const shaped = query.format === 'html' ? { ...result, causes: result.causes.map((c) => ({ ...c, guidance: renderHtml(c.guidance) })) } : result;
         answer = { json: JSON.stringify(shaped), lang: result.lang, symptom: result.symptom?.id ?? null, top: result.causes[0]?.id ?? null, causes: result.causes.length };
         cache.set(kb, key, answer);
@@ -227,47 +232,6 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
     },
   );
 
-  const feedbackStore = (): FeedbackStore => {
-    if (!ctx.feedback) throw new ApiError('FEEDBACK_DISABLED', 'Feedback is turned off on this server (kb serve --db <file> or KB_DB turns it on).');
-    return ctx.feedback;
-  };
-
-  app.post(
-    '/v1/feedback',
-    {
-      schema: {
-        operationId: 'recordFeedback',
-        summary: 'Record whether a cause solved a case',
-        description:
-          'Stores the symptom and cause ids, the answer and the language, nothing else (never the message or fact values). ' +
-          '400 CAUSE_UNKNOWN or SYMPTOM_UNKNOWN for ids the knowledge base does not have, CAUSE_NOT_OF_SYMPTOM for a cause the symptom does not have; 503 FEEDBACK_DISABLED when the server runs without a feedback database.',
-        tags: ['feedback'],
-        body: api.feedbackRequest,
-        response: { 201: { ...api.feedbackCreated, description: 'Stored.' }, ...errors },
-      },
-    },
-    async (request, reply) => {
-      const store = feedbackStore();
-      const body = request.body as { symptom?: string | null; cause: string; solved: boolean; lang?: Lang };
-      const { id } = store.record({ kb: holder.current, symptom: body.symptom ?? null, cause: body.cause, solved: body.solved, lang: body.lang });
-      request.log.info({ feedback: id, cause: body.cause, solved: body.solved }, 'feedback');
-      return reply.code(201).send({ id });
-    },
-  );
-
-  app.get(
-    '/v1/feedback/stats',
-    {
-      schema: {
-        operationId: 'feedbackStats',
-        summary: 'How often each cause solved a case, and how often not',
-        tags: ['feedback'],
-        response: { 200: { ...api.feedbackStats, description: 'Counts per cause of the knowledge base being served.' }, ...errors },
-      },
-    },
-    async () => feedbackStore().stats(holder.current),
-  );
-
   app.get(
     '/openapi.json',
     { schema: { operationId: 'openapi', summary: 'This document', tags: ['meta'], response: { 200: { type: 'object', description: 'OpenAPI 3.1' } } } },
@@ -300,6 +264,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
         kb: { name: kb.data.settings.name, version: kb.data.settings.version, generation: holder.generation, loadedAt: holder.loadedAt.toISOString() },
         watching: holder.watching,
         feedback: Boolean(ctx.feedback),
+        learning: ctx.learner ? ctx.learner.status : null,
         lastReload: last,
       };
     },

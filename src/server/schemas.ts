@@ -136,6 +136,18 @@ const apiSchemas = [
       },
       watching: { type: 'boolean' },
       feedback: { type: 'boolean', description: 'Whether this server keeps feedback (POST /v1/feedback); false: the feedback routes answer 503 FEEDBACK_DISABLED.' },
+      learning: {
+        description: 'null without --learn; else when the learned priors were last read from the feedback database, how many answers they count, and why the last read failed (the last good priors keep ranking).',
+        oneOf: [
+          { type: 'null' },
+          {
+            type: 'object',
+            properties: { refreshedAt: { type: ['string', 'null'] }, reports: { type: 'integer', minimum: 0 }, error: { type: ['string', 'null'] } },
+            required: ['refreshedAt', 'reports', 'error'],
+            additionalProperties: false,
+          },
+        ],
+      },
       lastReload: {
         oneOf: [
           { type: 'null' },
@@ -194,12 +206,22 @@ const apiSchemas = [
   {
     $id: `${apiBase}feedback-stats.json`,
     title: 'FeedbackStats',
-    description: 'Every cause of the knowledge base with the answers recorded for it (over all versions of the knowledge base with this name).',
+    description:
+      'The answers recorded over all versions of the knowledge base with this name: per cause, and per symptom and cause with the prior written in the knowledge base and the one learned from the answers (which ranks only when `learning` is true).',
     type: 'object',
     properties: {
       kb: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'string' } }, required: ['name', 'version'], additionalProperties: false },
+      learning: { type: 'boolean', description: 'Whether this server ranks with the learned priors (kb serve --learn).' },
+      settings: {
+        type: 'object',
+        description: 'rules/kb.yaml `learning`: how many reports the written prior is worth, from how many reports a prior is learned, how far it may move.',
+        properties: { strength: { type: 'number' }, minReports: { type: 'integer' }, maxFactor: { type: 'number' } },
+        required: ['strength', 'minReports', 'maxFactor'],
+        additionalProperties: false,
+      },
       causes: {
         type: 'array',
+        description: 'Every cause of the knowledge base in its order, with its answers under any symptom.',
         items: {
           type: 'object',
           properties: { id: common('id'), solved: { type: 'integer', minimum: 0 }, notSolved: { type: 'integer', minimum: 0 } },
@@ -207,8 +229,38 @@ const apiSchemas = [
           additionalProperties: false,
         },
       },
+      symptoms: {
+        type: 'array',
+        description: 'Each symptom with its causes (and other causes answered for it); last, with id null, causes answered when no symptom was recognised.',
+        items: {
+          type: 'object',
+          properties: {
+            id: { anyOf: [common('id'), { type: 'null' }] },
+            title: { type: 'string', description: 'In the asked language.' },
+            causes: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  id: common('id'),
+                  title: { type: 'string', description: 'In the asked language.' },
+                  solved: { type: 'integer', minimum: 0 },
+                  notSolved: { type: 'integer', minimum: 0 },
+                  declared: { type: 'number', description: 'The prior written in the knowledge base.' },
+                  learned: { type: ['number', 'null'], description: 'The prior learned from the answers; null below learning.minReports answers.' },
+                  bounded: { type: 'boolean', description: 'The learned prior reached the bound of learning.maxFactor.' },
+                },
+                required: ['id', 'title', 'solved', 'notSolved', 'declared', 'learned', 'bounded'],
+                additionalProperties: false,
+              },
+            },
+          },
+          required: ['id', 'title', 'causes'],
+          additionalProperties: false,
+        },
+      },
     },
-    required: ['kb', 'causes'],
+    required: ['kb', 'learning', 'settings', 'causes', 'symptoms'],
     additionalProperties: false,
   },
 ] as const;

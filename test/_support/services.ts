@@ -1,5 +1,6 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, readdirSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 
 /**
  * Finds a system program: an explicit path from the environment first, then each name on the PATH.
@@ -45,3 +46,48 @@ export function requireService(what: string, found: string | null, install: stri
 /** Chromium for the browser tests: CHROMIUM_PATH, else chromium, chromium-browser or google-chrome on the PATH. */
 export const chromiumPath = findProgram(['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'], 'CHROMIUM_PATH');
 export const chromiumInstall = 'install it with `apt-get install chromium` (or set CHROMIUM_PATH)';
+
+/** The account PostgreSQL runs as when the tests run as root (initdb and postgres refuse root). */
+export const postgresUser = 'postgres';
+
+function newestDebianPostgres(): string | null {
+  const base = '/usr/lib/postgresql';
+  let versions: string[];
+  try {
+    versions = readdirSync(base).filter((v) => /^\d+(\.\d+)?$/.test(v));
+  } catch {
+    return null;
+  }
+  versions.sort((a, b) => Number(b) - Number(a));
+  for (const v of versions) {
+    const bin = join(base, v, 'bin');
+    if (isExecutable(join(bin, 'initdb')) && isExecutable(join(bin, 'pg_ctl'))) return bin;
+  }
+  return null;
+}
+
+/**
+ * The folder with PostgreSQL's initdb and pg_ctl: PG_BIN, else the newest Debian install under
+ * /usr/lib/postgresql/<version>/bin, else the PATH. As root it also needs `runuser` and the
+ * `postgres` account to run them as; null when anything is missing.
+ */
+function findPostgresBin(): string | null {
+  const explicit = process.env['PG_BIN'];
+  let bin: string | null;
+  if (explicit) bin = isExecutable(join(explicit, 'initdb')) && isExecutable(join(explicit, 'pg_ctl')) ? explicit : null;
+  else bin = newestDebianPostgres() ?? (findProgram(['initdb']) ? dirname(findProgram(['initdb'])!) : null);
+  if (!bin || !isExecutable(join(bin, 'pg_ctl'))) return null;
+  if (process.getuid?.() === 0) {
+    if (!findProgram(['runuser'])) return null;
+    try {
+      execFileSync('id', ['-u', postgresUser], { stdio: 'ignore' });
+    } catch {
+      return null;
+    }
+  }
+  return bin;
+}
+
+/** PostgreSQL's server programs for the tests that start a real server. */
+export const postgresBinDir = findPostgresBin();
+export const postgresInstall = 'install it with `apt-get install postgresql` (or set PG_BIN to the folder with initdb and pg_ctl)';

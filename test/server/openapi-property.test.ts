@@ -32,7 +32,7 @@ interface Operation {
 }
 
 beforeAll(async () => {
-  app = await buildServer({ kb: loadKnowledgeBase(), logger: false, limits: { rateLimitMax: 0, feedbackDb: ':memory:', bodyLimit } });
+  app = await buildServer({ kb: loadKnowledgeBase(), logger: false, limits: { rateLimitMax: 0, feedbackRateLimitMax: 0, feedbackDb: ':memory:', bodyLimit } });
   doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
 });
 afterAll(async () => {

@@ -2,6 +2,8 @@
 // Everything a user typed goes into the page with textContent; the only HTML inserted is the
 // guidance the server rendered and sanitised (POST v1/diagnose?format=html).
 
+import { feedbackControls, initFeedback, priorNote, setupStats } from './feedback.js';
+
 const factIdPattern = /^[a-z][A-Za-z0-9]*$/;
 const maxPermalinkMessage = 2000;
 
@@ -594,59 +596,9 @@ function causeCard(cause, index) {
     ),
     cause.summary ? h('p', { class: 'cause-summary', text: cause.summary }) : null,
     h('p', { class: 'cause-reason' }, h('strong', { text: `${L('why')}: ` }), cause.reason),
+    priorNote(cause),
     h('details', { class: 'guidance-details', open: index === 0 }, h('summary', { text: L('whatToDo') }), guidance, h('div', { class: 'guidance-actions' }, ...feedback, copyButton)),
   );
-}
-
-/** Cause ids per symptom id (GET /v1/symptoms), loaded on the first feedback. */
-let symptomCauses = null;
-
-async function causesOf(symptom) {
-  if (!symptomCauses) {
-    const res = await fetch(`v1/symptoms?lang=${state.lang}`);
-    symptomCauses = res.ok ? new Map((await res.json()).symptoms.map((s) => [s.id, s.causes])) : new Map();
-  }
-  return symptomCauses.get(symptom) ?? [];
-}
-
-/**
- * "This solved it": sends only the symptom and cause ids and the language (never the message or
- * facts), then says thank you in a live region. A cause shown because the facts confirm it, outside
- * the symptom, is sent without the symptom (the server refuses a pair that cannot occur).
- */
-function feedbackControls(cause) {
-  const status = h('span', { class: 'feedback-status', role: 'status', 'aria-live': 'polite' });
-  let sent = false;
-  const button = h('button', {
-    type: 'button',
-    class: 'button secondary solved',
-    text: L('solvedIt'),
-    onclick: async () => {
-      if (sent) return;
-      sent = true;
-      button.setAttribute('aria-disabled', 'true');
-      try {
-        const symptom = lastResult?.symptom?.id ?? null;
-        const ofSymptom = symptom !== null && (await causesOf(symptom)).includes(cause.id);
-        const res = await fetch('v1/feedback', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ symptom: ofSymptom ? symptom : null, cause: cause.id, solved: true, lang: state.lang }),
-        });
-        if (res.ok) {
-          status.textContent = L('feedbackThanks');
-          return;
-        }
-        const error = await res.json().catch(() => ({}));
-        status.textContent = L('feedbackFailed', { message: error.message ?? res.status });
-      } catch {
-        status.textContent = L('feedbackFailed', { message: L('networkError') });
-      }
-      sent = false;
-      button.removeAttribute('aria-disabled');
-    },
-  });
-  return [status, button];
 }
 
 function escapeHtml(s) {
@@ -683,6 +635,7 @@ function renderWarnings(result) {
 // ---------------------------------------------------------------- start
 
 async function start() {
+  initFeedback({ h, L, lang: () => state.lang, symptom: () => lastResult?.symptom?.id ?? null });
   readHash();
   try {
     const res = await fetch('labels.json');
@@ -736,6 +689,7 @@ async function start() {
       feedbackEnabled = ready.feedback === true;
     })
     .catch(() => {});
+  setupStats(feedbackEnabled);
   document.body.classList.add('ready');
   await diagnose();
 }
