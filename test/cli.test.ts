@@ -57,6 +57,25 @@ describe('kb diagnose', () => {
     expect(stdout).toMatch(/Als Nächstes zu klären/);
   });
 
+  it('answers a German message in German without --lang (the README quick start), and says why', async () => {
+    const { code, stdout } = await kb(['diagnose', 'Nicht autorisiert']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Erkannte Meldung: Nicht autorisiert');
+    expect(stdout).toContain('Auf Deutsch, in der Sprache der erkannten Meldung.');
+    expect(stdout).toMatch(/Als Nächstes zu klären/);
+    const json = JSON.parse((await kb(['diagnose', 'Nicht autorisiert', '--format', 'json'])).stdout);
+    expect([json.lang, json.langSource]).toEqual(['de', 'message']);
+    const chosen = JSON.parse((await kb(['diagnose', 'Nicht autorisiert', '--lang', 'en', '--format', 'json'])).stdout);
+    expect([chosen.lang, chosen.langSource, chosen.symptom.title]).toEqual(['en', 'request', 'Unauthorized']);
+  });
+
+  it('asks in German when the message is German, without --lang', async () => {
+    const r = await kb(['diagnose', 'Nicht autorisiert', '--interactive', '--format', 'md'], 'nein\n');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Antwort (leer zum Überspringen, q zum Beenden)');
+    expect(r.stdout).toContain('Eine Ursache ist bestätigt.');
+  });
+
   it.each([
     [['diagnose', '--fact', 'httpStatus=abc'], 2, 'FACT_INVALID'],
     [['diagnose', '--fact', 'novalue'], 2, 'REQUEST_INVALID'],

@@ -15,7 +15,7 @@ describe('README', () => {
 
   it('documents the two quick-start commands that CI runs', () => {
     const readme = readFileSync(join(bundledKbDir, 'README.md'), 'utf8');
-    expect(readme).toContain('npm ci && npx kb diagnose "Nicht autorisiert" --lang de');
+    expect(readme).toContain('npm ci && npx kb diagnose "Nicht autorisiert"\n');
     expect(readme).toContain('\nnpm test\n');
     expect(readFileSync(join(bundledKbDir, '.ci', 'run'), 'utf8')).toMatch(/npm ci\nnpm test\n/);
   });

@@ -4,7 +4,7 @@ import { exitCodes } from './exit-codes.ts';
 
 const examples = `
 Examples:
-  $ kb diagnose "Nicht autorisiert" --lang de
+  $ kb diagnose "Nicht autorisiert"                (answered in German: the message is)
   $ kb diagnose "The remote server returned an error: (401) Unauthorized." --fact credentialsWorkInWebmail=yes
   $ kb diagnose --fact url=https://mail.example.com/owa --fact httpStatus=302 --format json
   $ echo '{"message":"Exchange-URL ist ungültig","lang":"de"}' | kb diagnose --input - --format json
@@ -31,6 +31,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   const langOption = () => new Option('--lang <lang>', 'language of the answer: de or en').choices(['de', 'en']);
+  const answerLangOption = () =>
+    new Option('--lang <lang>', "language of the answer: de or en (default: the message's language, else the knowledge base's default)").choices(['de', 'en']);
   const kbOption = () => new Option('--kb <dir>', 'knowledge base folder (default: the bundled one)');
 
   program
@@ -39,7 +41,7 @@ export function buildProgram(): Command {
     .argument('[message...]', 'the error message or pasted text')
     .option('-f, --fact <name=value>', 'a known fact (repeatable), e.g. --fact httpStatus=401', collect, [])
     .option('-s, --symptom <id>', 'the symptom id, if already known')
-    .addOption(langOption())
+    .addOption(answerLangOption())
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'md', 'html', 'json']).default('text'))
     .option('-i, --input <file>', 'read the JSON request from a file, or - for standard input')
     .option('--interactive', 'ask the next questions in the terminal until a cause is confirmed')

@@ -14,10 +14,32 @@ import { KbError } from './errors.ts';
 import { type CompiledCause, evaluateCause, type FactMap, verdictDirect } from './evaluate.ts';
 import type { CompiledKnowledgeBase } from './knowledge-base.ts';
 import { chooseQuestions, hypotheticalAnswers } from './questions.ts';
+import type { Recognition } from '../recognize/index.ts';
 import { deepFreeze } from './lru.ts';
 import { rank, verdictOf } from './rank.ts';
 
 type Warning = DiagnoseResult['warnings'][number];
+
+/** What a caller knows besides the request. */
+export interface DiagnoseOptions {
+  /** The caller's preferred language (HTTP: from Accept-Language); used when neither the request nor the message decides. */
+  readonly acceptLanguage?: Lang | null;
+}
+
+/**
+ * The language of the answer, first that applies: the request's `lang`; the language of the known
+ * message, variant or signal that matched; the language of the message's words; the caller's
+ * preference; the knowledge base's default.
+ */
+function chooseLanguage(kb: CompiledKnowledgeBase, request: DiagnoseRequest, recognition: Recognition | null, options: DiagnoseOptions): { lang: Lang; langSource: DiagnoseResult['langSource'] } {
+  if (isLang(request.lang)) return { lang: request.lang, langSource: 'request' };
+  const known = recognition?.match?.lang ?? recognition?.signalLang;
+  if (known) return { lang: known, langSource: 'message' };
+  const guess = request.message ? kb.recognizer.languageOf(request.message) : null;
+  if (guess) return { lang: guess.lang, langSource: 'words' };
+  if (options.acceptLanguage) return { lang: options.acceptLanguage, langSource: 'accept-language' };
+  return { lang: kb.data.settings.defaultLanguage, langSource: 'default' };
+}
 
 interface MergedFacts {
   readonly base: Record<string, FactValue>;
@@ -100,13 +122,13 @@ export function checkRequest(request: unknown): DiagnoseRequest {
  * facts, evaluates the relevant causes in three-valued logic, ranks them, explains each, and picks the
  * next questions. Throws KbError for a request that is not valid.
  */
-export async function diagnose(kb: CompiledKnowledgeBase, input: DiagnoseRequest): Promise<DiagnoseResult> {
-  // A diagnosis depends only on the knowledge base and the request: repeated requests (retries, a
-  // question answered back and forth) are answered from a small cache of frozen results.
-  const key = kb.results.size > 0 ? cacheKey(input) : null;
+export async function diagnose(kb: CompiledKnowledgeBase, input: DiagnoseRequest, options: DiagnoseOptions = {}): Promise<DiagnoseResult> {
+  // A diagnosis depends only on the knowledge base, the request and the caller's language: repeated
+  // requests (retries, a question answered back and forth) are answered from a small cache of frozen results.
+  const key = kb.results.size > 0 ? cacheKey(options.acceptLanguage ? [input, options.acceptLanguage] : input) : null;
   const cached = key === null ? undefined : kb.results.get(key);
   if (cached) return cached;
-  const result = await diagnoseUncached(kb, input);
+  const result = await diagnoseUncached(kb, input, options);
   if (key !== null) kb.results.set(key, deepFreeze(result));
   return result;
 }
@@ -121,12 +143,11 @@ function cacheKey(input: unknown): string | null {
   return key !== undefined && key.length <= 4096 ? key : null;
 }
 
-async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseRequest): Promise<DiagnoseResult> {
+async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseRequest, options: DiagnoseOptions): Promise<DiagnoseResult> {
   const request = checkRequest(input);
-  const lang: Lang = isLang(request.lang) ? request.lang : kb.data.settings.defaultLanguage;
   const recognition = request.message ? kb.recognizer.recognize(request.message) : null;
+  const { lang, langSource } = chooseLanguage(kb, request, recognition, options);
   const { base, warnings } = mergeFacts(kb, request, [...(recognition?.extracted ?? [])], lang);
-  if (request.message && request.message.length > 10_000) warnings.push({ code: 'MESSAGE_TRUNCATED', field: 'message', message: t(lang, 'warn.messageTruncated', { limit: 10_000 }) });
   const facts: FactMap = { ...base, ...deriveFacts(kb.data.facts.values(), base) };
 
   let symptom: DiagnoseResult['symptom'] = null;
@@ -207,6 +228,7 @@ async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseReques
     warnings,
     suggestions: recognition && !symptom ? [...recognition.suggestions] : [],
     lang,
+    langSource,
     kb: { name: kb.data.settings.name, version: kb.data.settings.version },
   };
 }

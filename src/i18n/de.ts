@@ -117,9 +117,12 @@ export const de: Record<keyof typeof en, string> = {
   'warn.factFromMessage': 'Die Meldung zeigt {fact} = {extracted}, angegeben wurde aber {given}; der Wert aus der Meldung wird verwendet.',
   'warn.factFromMessageInvalid': 'Die Meldung enthält „{text}“ für {fact}; das ist kein gültiger Wert und wurde ignoriert.',
   'warn.langFallback': 'Die Seite „{id}“ gibt es nicht in der Sprache {lang}; die englische Fassung wird angezeigt.',
-  'warn.messageTruncated': 'Es wurden nur die ersten {limit} Zeichen der Meldung gelesen.',
   'warn.notRecognised': 'Die Meldung wurde nicht als bekannter Fehler erkannt; siehe die Vorschläge.',
   // CLI and pages
+  'lang.message': 'Auf Deutsch, in der Sprache der erkannten Meldung.',
+  'lang.words': 'Auf Deutsch, in der Sprache der Wörter der Meldung.',
+  'lang.accept-language': 'Auf Deutsch, in der Sprache, die Ihr Browser wünscht.',
+  'lang.default': 'Auf Deutsch, in der Standardsprache der Wissensbasis.',
   'ui.symptom': 'Erkannte Meldung',
   'ui.noSymptom': 'Keine bekannte Meldung erkannt.',
   'ui.suggestions': 'Ähnlichste bekannte Meldungen',

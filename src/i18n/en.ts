@@ -115,9 +115,12 @@ export const en = {
   'warn.factFromMessage': 'The message shows {fact} = {extracted}, but {given} was given; the value from the message is used.',
   'warn.factFromMessageInvalid': 'The message contains "{text}" for {fact}, which is not a valid value; it was ignored.',
   'warn.langFallback': 'The page "{id}" has no {lang} version; the English one is shown.',
-  'warn.messageTruncated': 'Only the first {limit} characters of the message were read.',
   'warn.notRecognised': 'The message was not recognised as a known error; see the suggestions.',
   // CLI and pages
+  'lang.message': 'In English, the language of the recognised message.',
+  'lang.words': 'In English, the language of the message\'s words.',
+  'lang.accept-language': 'In English, the language your browser asks for.',
+  'lang.default': 'In English, the knowledge base\'s default language.',
   'ui.symptom': 'Recognised message',
   'ui.noSymptom': 'No known message recognised.',
   'ui.suggestions': 'Closest known messages',

@@ -17,6 +17,8 @@ export function resultToMarkdown(result: DiagnoseResult, options: { guidanceFor?
       out.push(result.suggestions.map((s) => `- ${s.text}`).join('\n'));
     }
   }
+  // Said when the request did not choose: the reader learns why the answer is in this language.
+  if (result.langSource !== 'request') out.push(`_${t(lang, `lang.${result.langSource}`)}_`);
   out.push(`## ${t(lang, 'ui.causes')}`);
   if (result.causes.length === 0) out.push(t(lang, 'ui.noCauses'));
   const guidanceFor = options.guidanceFor ?? 1;

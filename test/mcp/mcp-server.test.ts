@@ -86,6 +86,16 @@ describe('kb mcp: diagnose', () => {
     expect(text.length).toBeLessThan(6000);
   }, 20_000);
 
+  it('answers in the language of the message when lang is left out, and says why', async () => {
+    const german = await call(mcp, 'diagnose', { message: 'Nicht autorisiert' });
+    expect(german.structuredContent).toMatchObject({ lang: 'de', langSource: 'message', symptom: { title: 'Nicht autorisiert' } });
+    expect(textOf(german)).toContain('Language: de (chosen by message).');
+    const words = await call(mcp, 'diagnose', { message: 'Der Remoteserver hat einen Fehler zurückgegeben: (403) Verboten.' });
+    expect(words.structuredContent).toMatchObject({ lang: 'de', langSource: 'words' });
+    const code = await call(mcp, 'diagnose', { message: 'ErrorSendAsDenied' });
+    expect(code.structuredContent).toMatchObject({ lang: 'en', langSource: 'default' });
+  }, 20_000);
+
   it('confirms a cause from facts and fills the guidance with the customer\'s values', async () => {
     const result = await call(mcp, 'diagnose', {
       message: 'Exchange-URL ist ungültig',
