@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { KbError } from '../engine/errors.ts';
+import { endQuietlyOnClosedPipe } from './_terminal.ts';
 import { exitCodes } from './exit-codes.ts';
 
 const examples = `
@@ -38,7 +39,7 @@ export function buildProgram(): Command {
   program
     .command('diagnose')
     .description('rank the causes of an error message and/or facts, with guidance')
-    .argument('[message...]', 'the error message or pasted text')
+    .argument('[message...]', 'the error message or pasted text, at most 20000 characters; - reads it from standard input')
     .option('-f, --fact <name=value>', 'a known fact (repeatable), e.g. --fact httpStatus=401', collect, [])
     .option('-s, --symptom <id>', 'the symptom id, if already known')
     .addOption(answerLangOption())
@@ -169,6 +170,7 @@ function collect(value: string, previous: string[]): string[] {
 
 /** Runs the CLI and returns the exit code; the one place that turns errors into output. */
 export async function main(argv: readonly string[]): Promise<number> {
+  endQuietlyOnClosedPipe(process.stdout);
   const program = buildProgram();
   try {
     await program.parseAsync([...argv]);

@@ -20,8 +20,14 @@ export async function testOnce(dir: string, opts: TestOptions): Promise<number> 
   const lang = opts.lang ?? 'en';
   const { data, diagnostics } = readKnowledgeBase(dir, { lang });
   if (!data) {
-    for (const d of diagnostics.filter((x) => x.severity === 'error')) process.stdout.write(`${formatDiagnostic(d, t(lang, 'severity.error'))}\n`);
-    process.stdout.write('0 passed, 1 failed\n');
+    // Not "0 passed, 1 failed": no rule test ran. The lint errors are the reason, and say where.
+    const errors = diagnostics.filter((x) => x.severity === 'error');
+    if (opts.format === 'json') {
+      process.stdout.write(`${JSON.stringify({ passed: 0, failed: 0, blocked: true, diagnostics: errors }, null, 2)}\n`);
+      return exitCodes.kbInvalid;
+    }
+    for (const d of errors) process.stdout.write(`${formatDiagnostic(d, t(lang, 'severity.error'))}\n`);
+    process.stdout.write(`\n${t(lang, 'test.blocked', { errors: errors.length })}\n`);
     return exitCodes.kbInvalid;
   }
   const kb = compileKnowledgeBase(data, diagnostics);
