@@ -1,9 +1,8 @@
-import { watch } from 'node:fs';
-import { join } from 'node:path';
 import { bundledKbDir, compileKnowledgeBase } from '../engine/knowledge-base.ts';
 import { type Lang, t } from '../i18n/index.ts';
 import { formatDiagnostic } from '../kb/diagnostics.ts';
 import { readKnowledgeBase } from '../kb/load.ts';
+import { watchKnowledgeBase } from '../kb/watch.ts';
 import { belowMinimum, measureCoverage, renderCoverage, renderResults, runTests } from '../testing/index.ts';
 import { exitCodes } from './exit-codes.ts';
 
@@ -56,14 +55,10 @@ export async function runTest(dir: string | undefined, opts: TestOptions): Promi
   const root = dir ?? bundledKbDir;
   process.exitCode = await testOnce(root, opts);
   if (!opts.watch) return;
-  let timer: NodeJS.Timeout | undefined;
-  const again = () => {
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      process.stdout.write(`\n--- ${new Date().toLocaleTimeString()} ---\n`);
-      process.exitCode = await testOnce(root, opts);
-    }, 150);
-  };
-  for (const sub of ['rules', 'content']) watch(join(root, sub), { recursive: true }, again);
+  // Directories are watched, not files: saves by rename (vim, sed -i, IDEs) keep being seen.
+  watchKnowledgeBase(root, async () => {
+    process.stdout.write(`\n--- ${new Date().toLocaleTimeString()} ---\n`);
+    process.exitCode = await testOnce(root, opts);
+  });
   await new Promise(() => {});
 }

@@ -124,7 +124,7 @@ describe('kb mcp: diagnose', () => {
     expectError(await call(mcp, 'diagnose', { message: 'Unauthorized', lang: 'fr' }), 'REQUEST_INVALID', 'lang');
     expectError(await call(mcp, 'diagnose', { facts: { twoFactorEnabled: { yes: 1 } } }), 'REQUEST_INVALID', 'facts.twoFactorEnabled');
     expectError(await call(mcp, 'diagnose', { facts: 'url=x' }), 'REQUEST_INVALID', 'facts');
-    expectError(await call(mcp, 'diagnose', { mesage: 'Unauthorized' }), 'REQUEST_INVALID', 'mesage');
+    expect(expectError(await call(mcp, 'diagnose', { mesage: 'Unauthorized' }), 'REQUEST_INVALID', 'mesage')).toMatch(/did you mean "message"/);
     expectError(await call(mcp, 'diagnose', { facts: { httpStatus: 'abc' } }), 'FACT_INVALID', 'facts.httpStatus');
     const text = expectError(await call(mcp, 'diagnose', { symptom: 'no-such-symptom' }), 'SYMPTOM_UNKNOWN', 'symptom');
     expect(text).toContain('unauthorized');

@@ -224,7 +224,8 @@ describe('error codes', () => {
     await expectError(await server.post('/v1/diagnose', { facts: ['a'] }), 400, 'REQUEST_INVALID', 'facts');
     await expectError(await server.post('/v1/diagnose', { facts: { httpStatus: { nested: 1 } } }), 400, 'REQUEST_INVALID', 'facts.httpStatus');
     await expectError(await server.post('/v1/diagnose', { lang: 'fr' }), 400, 'REQUEST_INVALID', 'lang');
-    await expectError(await server.post('/v1/diagnose', { mesage: 'typo' }), 400, 'REQUEST_INVALID', 'mesage');
+    const typo = await expectError(await server.post('/v1/diagnose', { mesage: 'typo' }), 400, 'REQUEST_INVALID', 'mesage');
+    expect(typo.message).toContain('did you mean "message"?');
     await expectError(await server.post('/v1/diagnose', null), 400, 'REQUEST_INVALID');
     await expectError(await server.post('/v1/diagnose', [1, 2]), 400, 'REQUEST_INVALID');
     await expectError(await server.post('/v1/diagnose', { message: 'x'.repeat(20_001) }), 400, 'REQUEST_INVALID', 'message');
