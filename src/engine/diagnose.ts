@@ -33,9 +33,13 @@ export interface DiagnoseOptions {
  */
 function chooseLanguage(kb: CompiledKnowledgeBase, request: DiagnoseRequest, recognition: Recognition | null, options: DiagnoseOptions): { lang: Lang; langSource: DiagnoseResult['langSource'] } {
   if (isLang(request.lang)) return { lang: request.lang, langSource: 'request' };
-  const known = recognition?.match?.lang ?? recognition?.signalLang;
-  if (known) return { lang: known, langSource: 'message' };
+  const match = recognition?.match;
+  const known = match?.lang ?? recognition?.signalLang;
   const guess = request.message ? kb.recognizer.languageOf(request.message) : null;
+  // A known text inside a longer paste ("Fehler bei der Abfrage …: (401) Unauthorized") yields to
+  // the words around it when they clearly say another language (two function words more).
+  const outvoted = known && guess && guess.lang !== known && guess.margin >= 4 && match?.whole !== true;
+  if (known && !outvoted) return { lang: known, langSource: 'message' };
   if (guess) return { lang: guess.lang, langSource: 'words' };
   if (options.acceptLanguage) return { lang: options.acceptLanguage, langSource: 'accept-language' };
   return { lang: kb.data.settings.defaultLanguage, langSource: 'default' };

@@ -15,6 +15,8 @@ export interface SymptomMatch {
   readonly matchedText: string;
   /** Language of the known message, variant or signal that matched; null when it has none (a code, "401"). */
   readonly lang: Lang | null;
+  /** The known text is the whole message (exactly or fuzzily), not a part of a longer paste. */
+  readonly whole: boolean;
 }
 
 /** A fact read out of the message by a signal; `raw` is the text as found, before coercion. */
@@ -96,7 +98,7 @@ export class Recognizer {
     let match: SymptomMatch | null = null;
     const exact = this.#docs.find((d) => d.folded !== '' && d.folded === folded);
     if (exact) {
-      match = { symptom: exact.symptom, matchedBy: exact.kind, score: exact.kind === 'exact' ? 1 : 0.95, matchedText: exact.text, lang: exact.lang };
+      match = { symptom: exact.symptom, matchedBy: exact.kind, score: exact.kind === 'exact' ? 1 : 0.95, matchedText: exact.text, lang: exact.lang, whole: true };
     } else if (signalSymptom) {
       match = signalSymptom;
     } else {
@@ -105,7 +107,7 @@ export class Recognizer {
         .filter((d) => d.folded !== '' && padded.includes(` ${d.folded} `))
         .sort((a, b) => b.tokens.length - a.tokens.length || (a.kind === 'exact' ? -1 : 1))[0];
       if (contained) {
-        match = { symptom: contained.symptom, matchedBy: contained.kind, score: contained.kind === 'exact' ? 0.9 : 0.85, matchedText: contained.text, lang: contained.lang };
+        match = { symptom: contained.symptom, matchedBy: contained.kind, score: contained.kind === 'exact' ? 0.9 : 0.85, matchedText: contained.text, lang: contained.lang, whole: false };
       }
     }
     // Host names, URLs and addresses say nothing about which message it is ("mail.example.com" is not "mail").
@@ -116,7 +118,7 @@ export class Recognizer {
       const best = ranked[0];
       // Short messages must match every word; longer ones three in four.
       if (best && best.coverage >= (best.doc.tokens.length <= 3 ? 1 : 0.75)) {
-        match = { symptom: best.doc.symptom, matchedBy: 'fuzzy', score: round(0.8 * best.coverage), matchedText: best.doc.text, lang: best.doc.lang };
+        match = { symptom: best.doc.symptom, matchedBy: 'fuzzy', score: round(0.8 * best.coverage), matchedText: best.doc.text, lang: best.doc.lang, whole: true };
       }
     }
     const suggestions: Recognition['suggestions'][number][] = [];
@@ -180,7 +182,7 @@ export class Recognizer {
       const lang = isLang(decl.lang) ? decl.lang : null;
       signalLang ??= lang;
       if (decl.symptom && !signalSymptom) {
-        signalSymptom = { symptom: decl.symptom, matchedBy: 'signal', score: 0.9, matchedText: m[0].slice(0, 200), lang };
+        signalSymptom = { symptom: decl.symptom, matchedBy: 'signal', score: 0.9, matchedText: m[0].slice(0, 200), lang, whole: m[0].length === text.trim().length };
       }
     }
     return { extracted, signals, signalSymptom, signalLang };

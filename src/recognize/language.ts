@@ -83,16 +83,23 @@ export const maxLanguageChars = 2000;
 /**
  * The language of a text's words, or null when they do not tell (codes, numbers, product names,
  * as many German as English words). A function word counts 2, a word only one language's
- * vocabulary has counts 1, any other word with ä, ö, ü or ß counts 1 for German.
+ * vocabulary has counts 1, any other word with ä, ö, ü or ß counts 1 for German. Words of the first
+ * line count double: that is where the application's own message stands, before the log lines and
+ * stack traces that are English on every system.
  */
 export function detectLanguage(text: string, vocabulary: LanguageVocabulary = { de: new Set(), en: new Set() }): LanguageGuess | null {
   const score = { de: 0, en: 0 };
-  for (const w of words(text.slice(0, maxLanguageChars))) {
-    if (wordsOf.de.has(w)) score.de += 2;
-    else if (wordsOf.en.has(w)) score.en += 2;
-    else if (vocabulary.de.has(w)) score.de += 1;
-    else if (vocabulary.en.has(w)) score.en += 1;
-    else if (umlaut.test(w)) score.de += 1;
+  const head = text.slice(0, maxLanguageChars).trimStart();
+  const newline = head.indexOf('\n');
+  const parts: [string, number][] = newline < 0 ? [[head, 2]] : [[head.slice(0, newline), 2], [head.slice(newline), 1]];
+  for (const [part, weight] of parts) {
+    for (const w of words(part)) {
+      if (wordsOf.de.has(w)) score.de += 2 * weight;
+      else if (wordsOf.en.has(w)) score.en += 2 * weight;
+      else if (vocabulary.de.has(w)) score.de += weight;
+      else if (vocabulary.en.has(w)) score.en += weight;
+      else if (umlaut.test(w)) score.de += weight;
+    }
   }
   if (score.de === score.en) return null;
   return score.de > score.en ? { lang: 'de', margin: score.de - score.en } : { lang: 'en', margin: score.en - score.de };
