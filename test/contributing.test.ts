@@ -27,6 +27,7 @@ describe('CONTRIBUTING.md', () => {
     expect(list.map((s) => s.path)).toEqual([
       'rules/facts.yaml',
       'rules/causes/mailbox.yaml',
+      'rules/signals.yaml',
       'content/en/causes/mailbox-quota-exceeded.md',
       'content/de/causes/mailbox-quota-exceeded.md',
       'rules/tests/mailbox-quota-exceeded.yaml',
@@ -40,6 +41,6 @@ describe('CONTRIBUTING.md', () => {
     const lint = await exec(process.execPath, [bin, 'lint', kb.dir], { env: { ...process.env, NO_COLOR: '1' } });
     expect(lint.stdout).toMatch(/No problems found/);
     const test = await exec(process.execPath, [bin, 'test', kb.dir, '--filter', 'quota'], { env: { ...process.env, NO_COLOR: '1' } });
-    expect(test.stdout).toContain('2 passed, 0 failed');
+    expect(test.stdout).toContain('3 passed, 0 failed');
   }, 60_000);
 });

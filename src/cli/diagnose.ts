@@ -2,11 +2,12 @@ import { createInterface } from 'node:readline';
 import { coerceFactValue } from '../facts/coerce.ts';
 import type { DiagnoseRequest, DiagnoseResult } from '../generated/schema-types.ts';
 import { type Lang, t } from '../i18n/index.ts';
-import { diagnose } from '../engine/diagnose.ts';
+import { checkRequest, diagnose } from '../engine/diagnose.ts';
 import { KbError } from '../engine/errors.ts';
 import { type CompiledKnowledgeBase, loadKnowledgeBase } from '../engine/knowledge-base.ts';
 import type { ResultFormat } from '../render/index.ts';
-import { parseFactFlag, readJsonInput } from './io.ts';
+import { colorEnabled } from './_terminal.ts';
+import { parseFactFlag, readJsonInput, readStdinMessage } from './io.ts';
 
 interface DiagnoseOptions {
   fact: string[];
@@ -32,7 +33,9 @@ export async function buildRequest(message: string[], opts: DiagnoseOptions): Pr
     }
     request = { ...(parsed as Record<string, unknown>) };
   }
-  if (message.length > 0) request['message'] = message.join(' ');
+  // A lone "-" reads the message as plain text from standard input (JSON requests use --input -).
+  if (message.length === 1 && message[0] === '-') request['message'] = await readStdinMessage();
+  else if (message.length > 0) request['message'] = message.join(' ');
   if (opts.symptom) request['symptom'] = opts.symptom;
   if (opts.lang) request['lang'] = opts.lang;
   if (opts.fact.length > 0) {
@@ -47,10 +50,14 @@ export async function buildRequest(message: string[], opts: DiagnoseOptions): Pr
 }
 
 export async function runDiagnose(message: string[], opts: DiagnoseOptions): Promise<void> {
-  if (opts.interactive && opts.input === '-') {
+  const stdinMessage = message.length === 1 && message[0] === '-';
+  if (opts.interactive && (opts.input === '-' || stdinMessage)) {
     throw new KbError('REQUEST_INVALID', '--interactive reads answers from standard input; give the request as arguments or --input FILE.', { field: 'interactive' });
   }
-  if (opts.passwordStdin && (opts.input === '-' || opts.interactive)) {
+  if (stdinMessage && opts.input === '-') {
+    throw new KbError('REQUEST_INVALID', 'Standard input can hold the message (kb diagnose -) or a JSON request (--input -), not both.', { field: 'input' });
+  }
+  if (opts.passwordStdin && (opts.input === '-' || opts.interactive || stdinMessage)) {
     throw new KbError('REQUEST_INVALID', '--password-stdin reads standard input, which --input - and --interactive need too; set KB_PROBE_PASSWORD instead.', { field: 'password-stdin' });
   }
   if (opts.password !== undefined) {
@@ -58,6 +65,8 @@ export async function runDiagnose(message: string[], opts: DiagnoseOptions): Pro
   }
   if (opts.passwordStdin && !opts.probe) throw new KbError('REQUEST_INVALID', '--password-stdin is only used with --probe <url>.', { field: 'password-stdin' });
   let request = await buildRequest(message, opts);
+  // The schema first: a misspelt key ("mesage") is named, with the key it resembles.
+  checkRequest(request);
   if (opts.probe) request = await (await import('./probe.ts')).addProbeFacts(request, opts.probe, opts);
   if (!request.message && !request.symptom && !request.facts && !request.observed && !opts.interactive) {
     throw new KbError('REQUEST_INVALID', 'Give an error message, --symptom, --fact or --input (see kb diagnose --help).', { field: 'message' });
@@ -68,13 +77,23 @@ export async function runDiagnose(message: string[], opts: DiagnoseOptions): Pro
     return;
   }
   const result = await diagnose(kb, request);
+  printWarnings(result);
   process.stdout.write(await render(result, opts.format));
+}
+
+/**
+ * Warnings go to standard error before the answer, where a person sees them first (an ignored,
+ * misspelt fact name with the name it resembles); the answer on standard output stays clean.
+ */
+function printWarnings(result: DiagnoseResult): void {
+  for (const w of result.warnings) process.stderr.write(`kb: ${t(result.lang as Lang, 'severity.warning')} ${w.code}${w.field ? ` (${w.field})` : ''}: ${w.message}\n`);
 }
 
 /** JSON needs no Markdown machinery; the renderers load only for the other formats (start-up time). */
 async function render(result: DiagnoseResult, format: ResultFormat): Promise<string> {
   if (format === 'json') return `${JSON.stringify(result, null, 2)}\n`;
-  return (await import('../render/result.ts')).renderResult(result, format);
+  // The terminal text leaves the warnings out: they were just printed on standard error.
+  return (await import('../render/result.ts')).renderResult(result, format, { color: colorEnabled(process.env, process.stdout.isTTY), warnings: format !== 'text' });
 }
 
 /** Asks the next question until a cause is confirmed, nothing is left to ask, or input ends. */
@@ -83,9 +102,12 @@ async function interactive(kb: CompiledKnowledgeBase, request: DiagnoseRequest, 
   const lines = rl[Symbol.asyncIterator]();
   const skipped = new Set<string>();
   const facts: Record<string, unknown> = { ...((request.facts as Record<string, unknown> | undefined) ?? {}) };
+  let warned = false;
   try {
     for (;;) {
       const result = await diagnose(kb, { ...request, facts: facts as DiagnoseRequest['facts'] });
+      if (!warned) printWarnings(result);
+      warned = true;
       const lang = result.lang as Lang;
       const question = result.questions.find((q) => !skipped.has(q.fact));
       const confirmed = result.causes[0]?.status === 'confirmed';

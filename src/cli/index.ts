@@ -1,10 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { KbError } from '../engine/errors.ts';
+import { endQuietlyOnClosedPipe } from './_terminal.ts';
 import { exitCodes } from './exit-codes.ts';
 
 const examples = `
 Examples:
-  $ kb diagnose "Nicht autorisiert" --lang de
+  $ kb diagnose "Nicht autorisiert"                (answered in German: the message is)
   $ kb diagnose "The remote server returned an error: (401) Unauthorized." --fact credentialsWorkInWebmail=yes
   $ kb diagnose --fact url=https://mail.example.com/owa --fact httpStatus=302 --format json
   $ echo '{"message":"Exchange-URL ist ungültig","lang":"de"}' | kb diagnose --input - --format json
@@ -32,15 +33,17 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   const langOption = () => new Option('--lang <lang>', 'language of the answer: de or en').choices(['de', 'en']);
+  const answerLangOption = () =>
+    new Option('--lang <lang>', "language of the answer: de or en (default: the message's language, else the knowledge base's default)").choices(['de', 'en']);
   const kbOption = () => new Option('--kb <dir>', 'knowledge base folder (default: the bundled one)');
 
   program
     .command('diagnose')
     .description('rank the causes of an error message and/or facts, with guidance')
-    .argument('[message...]', 'the error message or pasted text')
+    .argument('[message...]', 'the error message or pasted text, at most 20000 characters; - reads it from standard input')
     .option('-f, --fact <name=value>', 'a known fact (repeatable), e.g. --fact httpStatus=401', collect, [])
     .option('-s, --symptom <id>', 'the symptom id, if already known')
-    .addOption(langOption())
+    .addOption(answerLangOption())
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'md', 'html', 'json']).default('text'))
     .option('-i, --input <file>', 'read the JSON request from a file, or - for standard input')
     .option('--interactive', 'ask the next questions in the terminal until a cause is confirmed')
@@ -183,6 +186,7 @@ function collect(value: string, previous: string[]): string[] {
 
 /** Runs the CLI and returns the exit code; the one place that turns errors into output. */
 export async function main(argv: readonly string[]): Promise<number> {
+  endQuietlyOnClosedPipe(process.stdout);
   const program = buildProgram();
   try {
     await program.parseAsync([...argv]);

@@ -1,19 +1,45 @@
 import { readFileSync } from 'node:fs';
 import { KbError } from '../engine/errors.ts';
+import { maxMessageChars } from '../recognize/index.ts';
 
 /** Largest request read from a file or standard input. */
 export const maxInputBytes = 1024 * 1024;
 
 /** Reads all of standard input (bounded). */
-export async function readStdin(): Promise<string> {
+export async function readStdin(field = 'input'): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of process.stdin) {
     size += (chunk as Buffer).length;
-    if (size > maxInputBytes) throw new KbError('REQUEST_INVALID', `The input is larger than ${maxInputBytes} bytes.`, { field: 'input' });
+    if (size > maxInputBytes) throw new KbError('REQUEST_INVALID', `Standard input is larger than ${maxInputBytes} bytes.`, { field });
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * The pasted message from standard input (`kb diagnose -`): text, not JSON. Refuses binary input and
+ * bytes that are not UTF-8 by name rather than diagnosing garbage; the length limit is the request's.
+ */
+export async function readStdinMessage(): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length;
+    if (size > maxInputBytes) throw new KbError('REQUEST_INVALID', `Standard input is larger than ${maxInputBytes} bytes; a message has at most ${maxMessageChars} characters.`, { field: 'message' });
+    chunks.push(chunk as Buffer);
+  }
+  const bytes = Buffer.concat(chunks);
+  if (bytes.includes(0)) throw new KbError('REQUEST_INVALID', 'Standard input is binary (it contains NUL bytes); pipe the error message as text.', { field: 'message' });
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new KbError('REQUEST_INVALID', 'Standard input is not UTF-8 text; pipe the error message as UTF-8.', { field: 'message' });
+  }
+  text = text.replace(/^\uFEFF/, '').trim();
+  if (text === '') throw new KbError('REQUEST_INVALID', 'Standard input is empty; pipe the error message, e.g. echo "Nicht autorisiert" | kb diagnose -.', { field: 'message' });
+  return text;
 }
 
 /** Reads a JSON request from a file or `-` (standard input). */

@@ -1,9 +1,8 @@
-import { watch } from 'node:fs';
-import { join } from 'node:path';
 import { bundledKbDir } from '../engine/knowledge-base.ts';
 import { type Lang, t } from '../i18n/index.ts';
 import { formatDiagnostic } from '../kb/diagnostics.ts';
 import { readKnowledgeBase } from '../kb/load.ts';
+import { watchKnowledgeBase } from '../kb/watch.ts';
 import { exitCodes } from './exit-codes.ts';
 
 interface LintOptions {
@@ -32,14 +31,10 @@ export async function runLint(dir: string | undefined, opts: LintOptions): Promi
   const root = dir ?? bundledKbDir;
   process.exitCode = lintOnce(root, opts);
   if (!opts.watch) return;
-  let timer: NodeJS.Timeout | undefined;
-  const again = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      process.stdout.write(`\n--- ${new Date().toLocaleTimeString()} ---\n`);
-      process.exitCode = lintOnce(root, opts);
-    }, 150);
-  };
-  for (const sub of ['rules', 'content']) watch(join(root, sub), { recursive: true }, again);
+  // Directories are watched, not files: saves by rename (vim, sed -i, IDEs) keep being seen.
+  watchKnowledgeBase(root, () => {
+    process.stdout.write(`\n--- ${new Date().toLocaleTimeString()} ---\n`);
+    process.exitCode = lintOnce(root, opts);
+  });
   await new Promise(() => {}); // until interrupted
 }

@@ -1,9 +1,8 @@
-import { watch } from 'node:fs';
-import { join } from 'node:path';
 import { bundledKbDir, compileKnowledgeBase } from '../engine/knowledge-base.ts';
 import { type Lang, t } from '../i18n/index.ts';
 import { formatDiagnostic } from '../kb/diagnostics.ts';
 import { readKnowledgeBase } from '../kb/load.ts';
+import { watchKnowledgeBase } from '../kb/watch.ts';
 import { belowMinimum, measureCoverage, renderCoverage, renderResults, runTests } from '../testing/index.ts';
 import { exitCodes } from './exit-codes.ts';
 
@@ -20,8 +19,14 @@ export async function testOnce(dir: string, opts: TestOptions): Promise<number> 
   const lang = opts.lang ?? 'en';
   const { data, diagnostics } = readKnowledgeBase(dir, { lang });
   if (!data) {
-    for (const d of diagnostics.filter((x) => x.severity === 'error')) process.stdout.write(`${formatDiagnostic(d, t(lang, 'severity.error'))}\n`);
-    process.stdout.write('0 passed, 1 failed\n');
+    // Not "0 passed, 1 failed": no rule test ran. The lint errors are the reason, and say where.
+    const errors = diagnostics.filter((x) => x.severity === 'error');
+    if (opts.format === 'json') {
+      process.stdout.write(`${JSON.stringify({ passed: 0, failed: 0, blocked: true, diagnostics: errors }, null, 2)}\n`);
+      return exitCodes.kbInvalid;
+    }
+    for (const d of errors) process.stdout.write(`${formatDiagnostic(d, t(lang, 'severity.error'))}\n`);
+    process.stdout.write(`\n${t(lang, 'test.blocked', { errors: errors.length })}\n`);
     return exitCodes.kbInvalid;
   }
   const kb = compileKnowledgeBase(data, diagnostics);
@@ -50,14 +55,10 @@ export async function runTest(dir: string | undefined, opts: TestOptions): Promi
   const root = dir ?? bundledKbDir;
   process.exitCode = await testOnce(root, opts);
   if (!opts.watch) return;
-  let timer: NodeJS.Timeout | undefined;
-  const again = () => {
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      process.stdout.write(`\n--- ${new Date().toLocaleTimeString()} ---\n`);
-      process.exitCode = await testOnce(root, opts);
-    }, 150);
-  };
-  for (const sub of ['rules', 'content']) watch(join(root, sub), { recursive: true }, again);
+  // Directories are watched, not files: saves by rename (vim, sed -i, IDEs) keep being seen.
+  watchKnowledgeBase(root, async () => {
+    process.stdout.write(`\n--- ${new Date().toLocaleTimeString()} ---\n`);
+    process.exitCode = await testOnce(root, opts);
+  });
   await new Promise(() => {});
 }

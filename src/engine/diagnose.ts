@@ -14,11 +14,39 @@ import { KbError } from './errors.ts';
 import { type CompiledCause, type Evaluation, evaluateCause, type FactMap, verdictDirect } from './evaluate.ts';
 import type { CompiledKnowledgeBase } from './knowledge-base.ts';
 import { chooseQuestions, hypotheticalAnswers } from './questions.ts';
+import type { Recognition } from '../recognize/index.ts';
 import { deepFreeze, requestKey } from './lru.ts';
 import { declaredPrior, type PriorSource } from './priors.ts';
 import { rank, shares, verdictOf } from './rank.ts';
 
 type Warning = DiagnoseResult['warnings'][number];
+
+/** What a caller knows besides the request. */
+export interface DiagnoseOptions {
+  /** The caller's preferred language (HTTP: from Accept-Language); used when neither the request nor the message decides. */
+  readonly acceptLanguage?: Lang | null;
+  /** Learned priors (kb serve --learn); without them the priors written in the knowledge base rank. */
+  readonly priors?: PriorSource | undefined;
+}
+
+/**
+ * The language of the answer, first that applies: the request's `lang`; the language of the known
+ * message, variant or signal that matched; the language of the message's words; the caller's
+ * preference; the knowledge base's default.
+ */
+function chooseLanguage(kb: CompiledKnowledgeBase, request: DiagnoseRequest, recognition: Recognition | null, options: DiagnoseOptions): { lang: Lang; langSource: DiagnoseResult['langSource'] } {
+  if (isLang(request.lang)) return { lang: request.lang, langSource: 'request' };
+  const match = recognition?.match;
+  const known = match?.lang ?? recognition?.signalLang;
+  const guess = request.message ? kb.recognizer.languageOf(request.message) : null;
+  // A known text inside a longer paste ("Fehler bei der Abfrage …: (401) Unauthorized") yields to
+  // the words around it when they clearly say another language (two function words more).
+  const outvoted = known && guess && guess.lang !== known && guess.margin >= 4 && match?.whole !== true;
+  if (known && !outvoted) return { lang: known, langSource: 'message' };
+  if (guess) return { lang: guess.lang, langSource: 'words' };
+  if (options.acceptLanguage) return { lang: options.acceptLanguage, langSource: 'accept-language' };
+  return { lang: kb.data.settings.defaultLanguage, langSource: 'default' };
+}
 
 interface MergedFacts {
   readonly base: Record<string, FactValue>;
@@ -118,24 +146,20 @@ export function checkRequest(request: unknown): DiagnoseRequest {
   return request as DiagnoseRequest;
 }
 
-export interface DiagnoseOptions {
-  /** Learned priors (kb serve --learn); without them the priors written in the knowledge base rank. */
-  readonly priors?: PriorSource | undefined;
-}
-
 /**
  * Diagnoses a request against a compiled knowledge base: recognises the message, merges and derives
  * facts, evaluates the relevant causes in three-valued logic, ranks them, explains each, and picks the
  * next questions. Throws KbError for a request that is not valid.
  */
 export async function diagnose(kb: CompiledKnowledgeBase, input: DiagnoseRequest, options: DiagnoseOptions = {}): Promise<DiagnoseResult> {
-  // A diagnosis depends only on the knowledge base, the request and the learned priors: repeated
-  // requests (retries, a question answered back and forth) are answered from a small cache of frozen results.
-  const json = kb.results.size > 0 ? serialized(options.priors ? [options.priors.version, input] : input) : null;
+  // A diagnosis depends only on the knowledge base, the request, the caller's language and the learned
+  // priors: repeated requests (retries, a question answered back and forth) are answered from a small
+  // cache of frozen results.
+  const json = kb.results.size > 0 ? serialized([input, options.acceptLanguage ?? null, options.priors?.version ?? null]) : null;
   const key = json === null ? null : requestKey(json);
   const cached = key === null ? undefined : kb.results.get(key);
   if (cached) return cached;
-  const result = await diagnoseUncached(kb, input, options.priors);
+  const result = await diagnoseUncached(kb, input, options);
   // Weighed by the request's length: a result grows with the facts and warnings of its request.
   if (key !== null) kb.results.set(key, deepFreeze(result), resultWeight + json!.length);
   return result;
@@ -152,16 +176,16 @@ function serialized(input: unknown): string | null {
   }
 }
 
-async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseRequest, priors: PriorSource | undefined): Promise<DiagnoseResult> {
+async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseRequest, options: DiagnoseOptions): Promise<DiagnoseResult> {
+  const priors = options.priors;
   const request = checkRequest(input);
-  const lang: Lang = isLang(request.lang) ? request.lang : kb.data.settings.defaultLanguage;
   const recognition = request.message ? kb.recognizer.recognize(request.message) : null;
+  const { lang, langSource } = chooseLanguage(kb, request, recognition, options);
   // The CRM's exact wording tells which connection produced it (a symptom's `implies`).
   // A symptom given by id is the CRM's own message as well.
   const impliedBy = request.symptom ?? (recognition?.match?.matchedBy === 'exact' ? recognition.match.symptom : undefined);
   const implied = Object.entries(kb.data.symptoms.find((s) => s.id === impliedBy)?.implies ?? {}).map(([fact, raw]) => ({ fact, raw: raw as FactValue }));
   const { base, warnings } = mergeFacts(kb, request, [...(recognition?.extracted ?? []), ...implied], lang);
-  if (request.message && request.message.length > 10_000) warnings.push({ code: 'MESSAGE_TRUNCATED', field: 'message', message: t(lang, 'warn.messageTruncated', { limit: 10_000 }) });
   const facts: FactMap = { ...base, ...deriveFacts(kb.data.facts.values(), base) };
 
   let symptom: DiagnoseResult['symptom'] = null;
@@ -251,6 +275,7 @@ async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseReques
     warnings,
     suggestions: recognition && !symptom ? [...recognition.suggestions] : [],
     lang,
+    langSource,
     kb: { name: kb.data.settings.name, version: kb.data.settings.version },
   };
 }

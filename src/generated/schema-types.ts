@@ -45,6 +45,14 @@ export type FactType1 = 'boolean' | 'integer' | 'string' | 'string-list' | 'vers
  */
 export type Id3 = string;
 /**
+ * Language: German (de) or English (en).
+ */
+export type Lang1 = 'de' | 'en';
+/**
+ * Language: German (de) or English (en).
+ */
+export type Lang2 = 'de' | 'en';
+/**
  * A stable identifier in kebab-case (lower-case letters, digits and single hyphens).
  */
 export type Id4 = string;
@@ -301,7 +309,14 @@ export interface DiagnoseResult {
     text: string;
     score: number;
   }[];
+  /**
+   * The language of the answer (titles, reasons, guidance, questions, warnings).
+   */
   lang: 'de' | 'en';
+  /**
+   * Why the answer is in `lang`, first that applies: request (the request named it), message (the known message, variant or signal that matched is in that language), words (the words of the message are), accept-language (the caller's Accept-Language header, HTTP only), default (the knowledge base's default language).
+   */
+  langSource: 'request' | 'message' | 'words' | 'accept-language' | 'default';
   kb: {
     name: string;
     version: string;
@@ -719,6 +734,7 @@ export interface SignalsFile {
        */
       flags?: string;
       symptom?: Id3;
+      lang?: Lang1;
       set?: FactMap2;
       /**
        * Texts the pattern must match (checked by lint).
@@ -743,6 +759,7 @@ export interface SignalsFile {
        */
       flags?: string;
       symptom?: Id3;
+      lang?: Lang1;
       set?: FactMap2;
       /**
        * Texts the pattern must match (checked by lint).
@@ -789,9 +806,18 @@ export interface SymptomsFile {
         de: [string, ...string[]];
       };
       /**
-       * Other spellings people type or paste, in any language (recognised exactly and fuzzily).
+       * Other spellings people type or paste (recognised exactly and fuzzily). Write a variant as { text, lang } so that a message matching it is answered in its language; a plain string leaves the language to the message's words.
        */
-      variants?: string[];
+      variants?: (
+        | string
+        | {
+            /**
+             * The variant as people type or paste it.
+             */
+            text: string;
+            lang: Lang2;
+          }
+      )[];
       page?: Id4;
       implies?: FactMap3;
     },
@@ -812,9 +838,18 @@ export interface SymptomsFile {
         de: [string, ...string[]];
       };
       /**
-       * Other spellings people type or paste, in any language (recognised exactly and fuzzily).
+       * Other spellings people type or paste (recognised exactly and fuzzily). Write a variant as { text, lang } so that a message matching it is answered in its language; a plain string leaves the language to the message's words.
        */
-      variants?: string[];
+      variants?: (
+        | string
+        | {
+            /**
+             * The variant as people type or paste it.
+             */
+            text: string;
+            lang: Lang2;
+          }
+      )[];
       page?: Id4;
       implies?: FactMap3;
     }[]

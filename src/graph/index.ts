@@ -33,50 +33,83 @@ export function buildFlows(kb: CompiledKnowledgeBase, lang: Lang, symptom?: stri
 }
 
 const safeId = (s: string) => s.replace(/[^A-Za-z0-9]/g, '_');
-const label = (s: string) => s.replace(/["<>]/g, "'");
+/** Text inside a quoted Mermaid label: quotes and angle brackets as Mermaid entity codes, no line breaks. */
+const mermaidText = (s: string) => s.replace(/[\r\n]+/g, ' ').replace(/#/g, '#35;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
+/** Text inside a quoted DOT string: backslashes and quotes escaped, no line breaks. */
+const dotText = (s: string) => s.replace(/[\r\n]+/g, ' ').replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 
-/** Mermaid flowchart: symptom → causes → facts, and the question order as a numbered chain. */
+/**
+ * Mermaid flowchart: symptom → causes (the edge carries the cause's prior for that symptom) → facts, and the question order as a numbered chain in a
+ * subgraph per symptom. A node shared by several symptoms is defined once (its first use carries the
+ * label) and every edge appears once; structural lines such as a subgraph's `end` are never merged.
+ */
 export function renderMermaid(flows: readonly SymptomFlow[]): string {
   const lines = ['flowchart LR'];
-  const facts = new Set<string>();
+  const defined = new Set<string>();
+  const edges = new Set<string>();
+  // `label` is already Mermaid text (escaped); the first use of an id carries it.
+  const node = (id: string, shape: (label: string) => string, label: string) => {
+    if (defined.has(id)) return id;
+    defined.add(id);
+    return `${id}${shape(`"${label}"`)}`;
+  };
+  const edge = (from: string, arrow: string, to: string, toNode: string) => {
+    const key = `${from} ${arrow} ${to}`;
+    if (edges.has(key)) return;
+    edges.add(key);
+    lines.push(`  ${from} ${arrow} ${toNode}`);
+  };
   for (const f of flows) {
-    lines.push(`  S_${safeId(f.symptom)}{{"${label(f.title)}"}}`);
+    const s = `S_${safeId(f.symptom)}`;
+    lines.push(`  ${node(s, (l) => `{{${l}}}`, mermaidText(f.title))}`);
     for (const c of f.causes) {
-      lines.push(`  S_${safeId(f.symptom)} --> C_${safeId(c.id)}["${c.id}<br/>${c.layer} · prior ${c.prior}"]`);
+      const cid = `C_${safeId(c.id)}`;
+      // The prior belongs to the pair (priorBySymptom), so it labels the edge, not the shared cause node.
+      edge(s, `-->|"prior ${c.prior}"|`, cid, node(cid, (l) => `[${l}]`, `${mermaidText(c.id)}<br/>${mermaidText(c.layer)}`));
       for (const fact of c.facts) {
-        facts.add(fact);
-        lines.push(`  C_${safeId(c.id)} -.-> F_${safeId(fact)}(["${fact}"])`);
+        const fid = `F_${safeId(fact)}`;
+        edge(cid, '-.->', fid, node(fid, (l) => `([${l}])`, mermaidText(fact)));
       }
     }
     if (f.questionOrder.length > 0) {
-      const chain = f.questionOrder.map((q, i) => `Q_${safeId(f.symptom)}_${i}["${i + 1}. ${q}"]`).join(' --> ');
-      lines.push(`  subgraph questions_${safeId(f.symptom)}["Questions for ${label(f.title)}"]`);
+      const chain = f.questionOrder.map((q, i) => node(`Q_${safeId(f.symptom)}_${i}`, (l) => `[${l}]`, mermaidText(`${i + 1}. ${q}`))).join(' --> ');
+      lines.push(`  subgraph questions_${safeId(f.symptom)}["${mermaidText(`Questions for ${f.title}`)}"]`);
       lines.push(`    ${chain}`);
       lines.push('  end');
     }
   }
-  return `${[...new Set(lines)].join('\n')}\n`;
+  return `${lines.join('\n')}\n`;
 }
 
-/** Graphviz DOT with the same content. */
+/** Graphviz DOT with the same content; each node and edge once. */
 export function renderDot(flows: readonly SymptomFlow[]): string {
   const lines = ['digraph kb {', '  rankdir=LR;', '  node [fontname="Helvetica"];'];
+  const seen = new Set<string>();
+  const add = (line: string) => {
+    if (seen.has(line)) return;
+    seen.add(line);
+    lines.push(line);
+  };
+  const id = (s: string) => `"${dotText(s)}"`;
   for (const f of flows) {
-    lines.push(`  "S:${f.symptom}" [shape=hexagon, label="${label(f.title)}"];`);
+    const s = id(`S:${f.symptom}`);
+    add(`  ${s} [shape=hexagon, label="${dotText(f.title)}"];`);
     for (const c of f.causes) {
-      lines.push(`  "C:${c.id}" [shape=box, label="${c.id}\\n${c.layer} · prior ${c.prior}"];`);
-      lines.push(`  "S:${f.symptom}" -> "C:${c.id}";`);
+      const cid = id(`C:${c.id}`);
+      add(`  ${cid} [shape=box, label="${dotText(c.id)}\\n${dotText(c.layer)}"];`);
+      add(`  ${s} -> ${cid} [label="prior ${c.prior}"];`);
       for (const fact of c.facts) {
-        lines.push(`  "F:${fact}" [shape=ellipse, label="${fact}"];`);
-        lines.push(`  "C:${c.id}" -> "F:${fact}" [style=dashed];`);
+        const fid = id(`F:${fact}`);
+        add(`  ${fid} [shape=ellipse, label="${dotText(fact)}"];`);
+        add(`  ${cid} -> ${fid} [style=dashed];`);
       }
     }
     f.questionOrder.forEach((q, i) => {
-      lines.push(`  "Q:${f.symptom}:${i}" [shape=note, label="${i + 1}. ${q}"];`);
-      if (i > 0) lines.push(`  "Q:${f.symptom}:${i - 1}" -> "Q:${f.symptom}:${i}";`);
-      else lines.push(`  "S:${f.symptom}" -> "Q:${f.symptom}:0" [style=dotted];`);
+      const qid = id(`Q:${f.symptom}:${i}`);
+      add(`  ${qid} [shape=note, label="${i + 1}. ${dotText(q)}"];`);
+      add(i > 0 ? `  ${id(`Q:${f.symptom}:${i - 1}`)} -> ${qid};` : `  ${s} -> ${qid} [style=dotted];`);
     });
   }
   lines.push('}');
-  return `${[...new Set(lines)].join('\n')}\n`;
+  return `${lines.join('\n')}\n`;
 }

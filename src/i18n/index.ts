@@ -34,7 +34,12 @@ export function missingKeys(): { lang: Lang; key: string }[] {
 
 /** Picks a language from an Accept-Language header or a free value; English when nothing fits. */
 export function pickLang(value: string | undefined | null, fallback: Lang = 'en'): Lang {
-  if (!value) return fallback;
+  return acceptedLang(value) ?? fallback;
+}
+
+/** The best-ranked of our languages in an Accept-Language header (q-values honoured), or null when it names none. */
+export function acceptedLang(value: string | undefined | null): Lang | null {
+  if (!value) return null;
   const ranked = value
     .split(',')
     .map((part) => {
@@ -43,11 +48,11 @@ export function pickLang(value: string | undefined | null, fallback: Lang = 'en'
       return { tag, q: q === undefined ? 1 : Number(q) };
     })
     .sort((a, b) => b.q - a.q);
-  for (const { tag } of ranked) {
+  for (const { tag, q } of ranked) {
     const base = tag.split('-')[0];
-    if (isLang(base)) return base;
+    if (isLang(base) && q > 0) return base;
   }
-  return fallback;
+  return null;
 }
 
 /** Whether a message key exists (for keys built from data, such as `cond.<operator>`). */

@@ -8,6 +8,7 @@ import type { KnowledgeBaseData } from './model.ts';
 import { pageKey } from './model.ts';
 import { checkGlossary } from './glossary.ts';
 import { checkLinks } from './links.ts';
+import { closest } from './_closest.ts';
 import { checkRegexSafety } from './regex-safety.ts';
 import type { SchemaName } from './schema-validator.ts';
 import { positionOf, type YamlSource } from './yaml-source.ts';
@@ -16,6 +17,10 @@ interface Ctx {
   readonly data: KnowledgeBaseData;
   readonly diags: DiagnosticList;
   readonly lang: Lang;
+  /** Causes declared in a file that failed its own check: known, though not loaded. */
+  readonly brokenCauseIds: ReadonlySet<string>;
+  /** A cause file failed: which symptoms its causes show as is unknown. */
+  readonly brokenCauseFile: boolean;
 }
 
 type Path = (string | number)[];
@@ -30,9 +35,9 @@ export function checkKnowledgeBase(
   data: KnowledgeBaseData,
   sources: ReadonlyMap<SchemaName, readonly YamlSource[]>,
   diags: DiagnosticList,
-  options: { lang: Lang; checkRegexSafety: boolean },
+  options: { lang: Lang; checkRegexSafety: boolean; brokenCauseIds?: ReadonlySet<string>; brokenCauseFile?: boolean },
 ): void {
-  const ctx: Ctx = { data, diags, lang: options.lang };
+  const ctx: Ctx = { data, diags, lang: options.lang, brokenCauseIds: options.brokenCauseIds ?? new Set(), brokenCauseFile: options.brokenCauseFile ?? false };
   checkFacts(ctx, sources.get('facts')?.[0]);
   checkOperatorDeclarations(ctx, sources.get('kb')?.[0]);
   checkSymptoms(ctx, sources.get('symptoms')?.[0]);
@@ -106,7 +111,7 @@ function checkSymptoms(ctx: Ctx, src: YamlSource | undefined): void {
   ctx.data.symptoms.forEach((s, i) => {
     duplicate(ctx, seen, s.id, src, ['symptoms', i], 'symptom');
     checkPagePresence(ctx, src, ['symptoms', i], 'symptoms', s.page ?? s.id);
-    if (!used.has(s.id)) report(ctx, 'KB_UNUSED_SYMPTOM', src, ['symptoms', i, 'id'], t(ctx.lang, 'lint.unusedSymptom', { id: s.id }), 'warning');
+    if (!used.has(s.id) && !ctx.brokenCauseFile) report(ctx, 'KB_UNUSED_SYMPTOM', src, ['symptoms', i, 'id'], t(ctx.lang, 'lint.unusedSymptom', { id: s.id }), 'warning');
   });
 }
 
@@ -127,13 +132,22 @@ function compileRegex(pattern: string, flags: string): RegExp | Error {
 }
 
 function unknownFact(ctx: Ctx, name: string): string {
-  const hint = [...ctx.data.facts.keys()].find((k) => k.toLowerCase() === name.toLowerCase());
+  const hint = closest(name, [...ctx.data.facts.keys()]);
   return hint ? t(ctx.lang, 'lint.unknownFactHint', { fact: name, hint }) : t(ctx.lang, 'lint.unknownFact', { fact: name });
+}
+
+/** "unknown cause" with the closest known id, or null when the id is known (loaded or in a broken file). */
+function unknownCause(ctx: Ctx, id: string): string | null {
+  if (ctx.data.causes.some((c) => c.id === id) || ctx.brokenCauseIds.has(id)) return null;
+  const hint = closest(id, ctx.data.causes.map((c) => c.id));
+  return hint ? t(ctx.lang, 'lint.unknownCauseHint', { id, hint }) : t(ctx.lang, 'lint.unknownCause', { id });
 }
 
 function checkSymptomRef(ctx: Ctx, src: YamlSource, path: Path, id: string): void {
   if (!ctx.data.symptoms.some((s) => s.id === id)) {
-    report(ctx, 'KB_UNKNOWN_SYMPTOM', src, path, t(ctx.lang, 'lint.unknownSymptom', { id, known: ctx.data.symptoms.map((s) => s.id).join(', ') }));
+    const known = ctx.data.symptoms.map((s) => s.id);
+    const hint = closest(id, known);
+    report(ctx, 'KB_UNKNOWN_SYMPTOM', src, path, t(ctx.lang, hint ? 'lint.unknownSymptomHint' : 'lint.unknownSymptom', { id, hint: hint ?? '', known: known.join(', ') }));
   }
 }
 
@@ -185,7 +199,8 @@ function checkCauses(ctx: Ctx, src: YamlSource, seen: Set<string>): void {
     duplicate(ctx, seen, c.id, src, path, 'cause');
     c.symptoms.forEach((s, j) => checkSymptomRef(ctx, src, [...path, 'symptoms', j], s));
     (c.outranks ?? []).forEach((id, j) => {
-      if (!ctx.data.causes.some((other) => other.id === id)) report(ctx, 'KB_UNKNOWN_CAUSE', src, [...path, 'outranks', j], t(ctx.lang, 'lint.unknownCause', { id }));
+      const problem = unknownCause(ctx, id);
+      if (problem) report(ctx, 'KB_UNKNOWN_CAUSE', src, [...path, 'outranks', j], problem);
     });
     for (const s of Object.keys(c.priorBySymptom ?? {})) {
       if (!c.symptoms.includes(s)) report(ctx, 'KB_UNKNOWN_SYMPTOM', src, [...path, 'priorBySymptom'], t(ctx.lang, 'lint.priorSymptom', { id: s }), 'error', s);
@@ -221,7 +236,8 @@ function checkCondition(ctx: Ctx, src: YamlSource, path: Path, cond: Record<stri
   const custom = ctx.data.settings.operators?.find((o) => o.name === operator);
   if (!builtin && !custom) {
     const known = [...Object.keys(builtinOperatorTypes), ...(ctx.data.settings.operators ?? []).map((o) => o.name)];
-    report(ctx, 'KB_UNKNOWN_OPERATOR', src, [...path, 'operator'], t(ctx.lang, 'lint.unknownOperator', { operator, known: known.join(', ') }));
+    const hint = closest(operator, known);
+    report(ctx, 'KB_UNKNOWN_OPERATOR', src, [...path, 'operator'], t(ctx.lang, hint ? 'lint.unknownOperatorHint' : 'lint.unknownOperator', { operator, hint: hint ?? '', known: known.join(', ') }));
     return;
   }
   const factTypes = builtin ? builtin.factTypes : custom!.factTypes;
@@ -281,6 +297,8 @@ function checkPages(ctx: Ctx): void {
   const owners = new Set<string>();
   for (const s of ctx.data.symptoms) for (const l of languages) owners.add(pageKey(l, 'symptoms', s.page ?? s.id));
   for (const c of ctx.data.causes) for (const l of languages) owners.add(pageKey(l, 'causes', c.page ?? c.id));
+  // A page of a cause in a file that failed its check is not an orphan; that file's error says it all.
+  for (const id of ctx.brokenCauseIds) for (const l of languages) owners.add(pageKey(l, 'causes', id));
   for (const [key, page] of ctx.data.pages) {
     const at = { file: page.file, line: 1, col: 1 };
     if (!owners.has(key)) {
@@ -289,10 +307,14 @@ function checkPages(ctx: Ctx): void {
     }
     const required = ctx.data.settings.sections[page.kind as 'symptoms' | 'causes'][page.lang as Lang];
     let last = -1;
+    const unexpected = page.sections.filter((s) => !required.includes(s.heading));
     for (const heading of required) {
       const index = page.sections.findIndex((s) => s.heading === heading);
       if (index === -1) {
-        report(ctx, 'KB_MISSING_SECTION', { file: page.file, line: page.bodyLine, col: 1 }, null, t(ctx.lang, 'lint.missingSection', { heading }));
+        // A heading the page has instead, near in spelling, or the only unexpected one: likely renamed.
+        const instead = unexpected.find((s) => s.heading === closest(heading, unexpected.map((u) => u.heading))) ?? (unexpected.length === 1 ? unexpected[0] : undefined);
+        if (instead) report(ctx, 'KB_MISSING_SECTION', { file: page.file, line: instead.line, col: 1 }, null, t(ctx.lang, 'lint.missingSectionHint', { heading, found: instead.heading }));
+        else report(ctx, 'KB_MISSING_SECTION', { file: page.file, line: page.bodyLine, col: 1 }, null, t(ctx.lang, 'lint.missingSection', { heading }));
         continue;
       }
       const section = page.sections[index]!;
@@ -310,7 +332,6 @@ function checkPages(ctx: Ctx): void {
 
 function checkTests(ctx: Ctx, src: YamlSource, seen: Set<string>): void {
   const list = (src.data as { tests: KnowledgeBaseData['tests'][number]['tests'][number][] }).tests;
-  const causeIds = new Set(ctx.data.causes.map((c) => c.id));
   list.forEach((tc, i) => {
     const path: Path = ['tests', i];
     if (seen.has(tc.name)) report(ctx, 'KB_DUPLICATE_ID', src, [...path, 'name'], t(ctx.lang, 'lint.duplicateId', { what: 'test', id: tc.name }));
@@ -326,7 +347,10 @@ function checkTests(ctx: Ctx, src: YamlSource, seen: Set<string>): void {
     for (const id of Object.keys(e.status ?? {})) causeRefs.push([[...path, 'expect', 'status'], id]);
     for (const id of Object.keys(e.rank ?? {})) causeRefs.push([[...path, 'expect', 'rank'], id]);
     (e.ruledOut ?? []).forEach((id, j) => causeRefs.push([[...path, 'expect', 'ruledOut', j], id]));
-    for (const [p, id] of causeRefs) if (!causeIds.has(id)) report(ctx, 'KB_TEST', src, p, t(ctx.lang, 'lint.unknownCause', { id }));
+    for (const [p, id] of causeRefs) {
+      const problem = unknownCause(ctx, id);
+      if (problem) report(ctx, 'KB_TEST', src, p, problem);
+    }
     if (typeof e.symptom === 'string') checkSymptomRef(ctx, src, [...path, 'expect', 'symptom'], e.symptom);
     if (e.question && !ctx.data.facts.has(e.question)) report(ctx, 'KB_UNKNOWN_FACT', src, [...path, 'expect', 'question'], unknownFact(ctx, e.question));
     for (const name of Object.keys(e.facts ?? {})) if (!ctx.data.facts.has(name)) report(ctx, 'KB_UNKNOWN_FACT', src, [...path, 'expect', 'facts'], unknownFact(ctx, name), 'error', name);

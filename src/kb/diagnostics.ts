@@ -3,6 +3,7 @@ export type DiagnosticCode =
   | 'KB_READ'
   | 'KB_UNKNOWN_FILE'
   | 'KB_MISSING_FILE'
+  | 'KB_NOT_A_KB'
   | 'KB_YAML_SYNTAX'
   | 'KB_SCHEMA'
   | 'KB_DUPLICATE_ID'

@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /** A text file of the knowledge base, with its path relative to the knowledge base folder. */
 export interface KbFile {
@@ -12,6 +12,30 @@ export interface KbFiles {
   readonly content: KbFile[];
   /** Files that could not be read or are too large, with the reason. */
   readonly unreadable: { file: string; reason: string }[];
+  /** Set when the folder has no rules/ at all: it is not a knowledge base. `root` is one nearby that is. */
+  readonly notKnowledgeBase?: { readonly exists: boolean; readonly root: string | null };
+}
+
+const isRoot = (dir: string) => existsSync(join(dir, 'rules', 'kb.yaml'));
+
+/**
+ * The knowledge base nearest to a folder that is not one: a folder above it (when this is its rules/
+ * or content/, or deeper inside), else the one child folder that is a knowledge base.
+ */
+export function nearbyKnowledgeBase(dir: string): string | null {
+  let up = resolve(dir);
+  for (let i = 0; i < 4; i++) {
+    const parent = dirname(up);
+    if (parent === up) break;
+    if (isRoot(parent)) return parent;
+    up = parent;
+  }
+  try {
+    const children = readdirSync(dir).filter((name) => !name.startsWith('.') && isRoot(join(dir, name)));
+    return children.length === 1 ? resolve(dir, children[0]!) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Largest file read; anything bigger is not a hand-written rule or page. */
@@ -64,6 +88,9 @@ export function readKbFiles(dir: string): KbFiles {
       }
       list.push({ file, text });
     }
+  }
+  if (rules.length === 0 && content.length === 0 && unreadable.length === 0 && !existsSync(join(dir, 'rules'))) {
+    return { rules, content, unreadable, notKnowledgeBase: { exists: existsSync(dir), root: nearbyKnowledgeBase(dir) } };
   }
   return { rules, content, unreadable };
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Lang } from '../i18n/index.ts';
 import { t } from '../i18n/index.ts';
 import { checkKnowledgeBase } from './checks.ts';
@@ -46,9 +47,20 @@ export function checkKbFiles(dir: string, files: KbFiles, options: ReadOptions =
   const err = (code: Diagnostic['code'], file: string, line: number, col: number, message: string) =>
     diags.report({ code, severity: 'error', file, line, col, message });
 
+  if (files.notKnowledgeBase) {
+    // One error that says what is wrong, instead of one "missing file" per file a knowledge base has.
+    const { exists, root } = files.notKnowledgeBase;
+    const key = !exists ? 'lint.noFolder' : root ? 'lint.notKbHint' : 'lint.notKb';
+    err('KB_NOT_A_KB', 'rules/kb.yaml', 1, 1, t(lang, key, { dir: resolve(dir), root: root ?? '' }));
+    return { data: null, diagnostics: diags.sorted(), files: 0 };
+  }
   for (const u of files.unreadable) err('KB_READ', u.file, 1, 1, t(lang, 'lint.unreadable', { reason: u.reason }));
 
   const sources = new Map<SchemaName, YamlSource[]>();
+  // Ids declared in cause files that failed their syntax or schema check: references to them and
+  // their pages are follow-on errors of that one mistake, and are not reported again.
+  const brokenCauseIds = new Set<string>();
+  let brokenCauseFile = false;
   for (const f of files.rules) {
     const kind = kindOf(f.file);
     if (!kind) {
@@ -57,6 +69,10 @@ export function checkKbFiles(dir: string, files: KbFiles, options: ReadOptions =
     }
     const source = parseAndValidate(f, kind, lang, diags);
     if (source) sources.set(kind, [...(sources.get(kind) ?? []), source]);
+    else if (kind === 'causes') {
+      brokenCauseFile = true;
+      for (const m of f.text.matchAll(/^\s*-?\s*id:\s*["']?([a-z0-9][a-z0-9-]*)/gm)) brokenCauseIds.add(m[1]!);
+    }
   }
   for (const required of ['kb', 'facts', 'symptoms', 'causes'] as const) {
     if (!sources.has(required) && !files.rules.some((f) => kindOf(f.file) === required)) {
@@ -73,7 +89,7 @@ export function checkKbFiles(dir: string, files: KbFiles, options: ReadOptions =
     }
     const { page, problems } = parsePage(f.file, f.text, { lang: m[1], kind: m[2]!, id: m[3]! });
     for (const p of problems) {
-      if (p.kind === 'yaml') err('KB_YAML_SYNTAX', f.file, p.line, p.col, t(lang, 'lint.yamlSyntax', { detail: p.message }));
+      if (p.kind === 'yaml') err('KB_YAML_SYNTAX', f.file, p.line, p.col, yamlSyntaxMessage(p, lang));
       else err('KB_FRONT_MATTER', f.file, p.line, p.col, t(lang, p.message === 'missing' ? 'lint.frontMatterMissing' : 'lint.frontMatterUnclosed'));
     }
     if (page.frontMatter) {
@@ -86,16 +102,24 @@ export function checkKbFiles(dir: string, files: KbFiles, options: ReadOptions =
   }
 
   const data = assemble(dir, sources, pages);
-  if (data) checkKnowledgeBase(data, sources, diags, { lang, checkRegexSafety: options.checkRegexSafety ?? true });
+  if (data) checkKnowledgeBase(data, sources, diags, { lang, checkRegexSafety: options.checkRegexSafety ?? true, brokenCauseIds, brokenCauseFile });
   const diagnostics = diags.sorted();
   const usable = data !== null && !diagnostics.some((d) => d.severity === 'error');
   return { data: usable ? data : null, diagnostics, files: files.rules.length + files.content.length + files.unreadable.length };
 }
 
+/** Parser codes of mistakes in indentation (or an unclosed bracket, which reads as one). */
+const indentationCodes = new Set(['BAD_INDENT', 'TAB_AS_INDENT', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY', 'MISSING_CHAR']);
+
+function yamlSyntaxMessage(p: { message: string; code?: string }, lang: Lang): string {
+  const text = t(lang, 'lint.yamlSyntax', { detail: p.message.replace(/ at line \d+, column \d+:?$/, '') });
+  return p.code && indentationCodes.has(p.code) ? `${text}; ${t(lang, 'lint.yamlIndentHint')}` : text;
+}
+
 function parseAndValidate(f: KbFile, kind: SchemaName, lang: Lang, diags: DiagnosticList): YamlSource | null {
   const { source, problems } = parseYaml(f.file, f.text);
   for (const p of problems) {
-    diags.report({ code: 'KB_YAML_SYNTAX', severity: 'error', file: f.file, line: p.line, col: p.col, message: t(lang, 'lint.yamlSyntax', { detail: p.message }) });
+    diags.report({ code: 'KB_YAML_SYNTAX', severity: 'error', file: f.file, line: p.line, col: p.col, message: yamlSyntaxMessage(p, lang) });
   }
   if (!source) return null;
   const schemaProblems = validateAgainst(kind, source.data ?? null, lang);

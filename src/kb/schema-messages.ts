@@ -33,9 +33,20 @@ function typeName(v: unknown): string {
   return typeof v;
 }
 
-function describePath(path: (string | number)[]): string {
+/**
+ * `causes[3] (mailbox-quota-exceeded).prior`: a list item is named by its id (or a test by its
+ * name) as well as its index, so the writer finds it without counting.
+ */
+function describePath(path: (string | number)[], data: unknown): string {
   if (path.length === 0) return '(top level)';
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  return path
+    .map((p, i) => {
+      if (typeof p !== 'number') return i === 0 ? p : `.${p}`;
+      const item = valueAt(data, path.slice(0, i + 1)) as Record<string, unknown> | undefined;
+      const name = item && typeof item === 'object' ? (item['id'] ?? item['name']) : undefined;
+      return typeof name === 'string' && name !== '' ? `[${p}] (${name.length > 60 ? `${name.slice(0, 59)}…` : name})` : `[${p}]`;
+    })
+    .join('');
 }
 
 const combinators = new Set(['oneOf', 'anyOf', 'if', 'not']);
@@ -64,7 +75,7 @@ function humanizeErrors(errors: readonly ErrorObject[], data: unknown, lang: Lan
 
 function toProblem(e: ErrorObject, data: unknown, lang: Lang): SchemaProblem {
   const path = pointerToPath(e.instancePath);
-  const where = describePath(path);
+  const where = describePath(path, data);
   const value = valueAt(data, path);
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {

@@ -27,6 +27,8 @@ export interface Position {
 
 export interface YamlProblem extends Position {
   readonly message: string;
+  /** The yaml library's code (BAD_INDENT, TAB_AS_INDENT, …) when it gave one. */
+  readonly code?: string;
 }
 
 const positional = new WeakMap<YamlSource, { doc: Document; lineCounter: LineCounter }>();
@@ -57,9 +59,10 @@ export function parseYaml(file: string, text: string, lineOffset = 0): { source:
     }
   }
   const parsed = parsePositional(text);
-  const problems = parsed.doc.errors.map((e) => {
+  // One mistake, one error: the parser's later complaints are mostly the first one's consequences.
+  const problems = parsed.doc.errors.slice(0, 1).map((e) => {
     const pos = parsed.lineCounter.linePos(e.pos[0]);
-    return { line: pos.line + lineOffset, col: pos.col, message: e.message.split('\n')[0] ?? e.message };
+    return { line: pos.line + lineOffset, col: pos.col, message: e.message.split('\n')[0] ?? e.message, code: e.code };
   });
   if (problems.length > 0) return { source: null, problems };
   let data: unknown;

@@ -74,6 +74,7 @@ export function diagnoseText(r: DiagnoseResult): string {
       lines.push(`- ${q.fact} (${q.type}, cost ${q.cost}${options}): ${q.question}`);
     }
   }
+  lines.push(`Language: ${r.lang} (chosen by ${r.langSource}).`);
   for (const w of r.warnings) lines.push(`Warning ${w.code}${w.field ? ` (${w.field})` : ''}: ${oneLine(w.message)}`);
   if (open.length > 0) lines.push('Step-by-step guidance per cause: structuredContent.causes[].guidance, or call get_guidance with the cause id.');
   return lines.join('\n');

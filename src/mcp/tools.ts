@@ -34,7 +34,7 @@ const descriptions: Record<ToolName, string> = {
     'gets "Unauthorized"/"Nicht autorisiert", "Exchange URL is invalid", a TLS or 401 error, or a failed test e-mail.',
     "Pass the customer's exact error text in `message` (German or English; typos and surrounding log lines are fine; do not translate or paraphrase it).",
     'Add the facts you already know in `facts` by their catalogue names (call list_facts first for names and allowed values),',
-    'e.g. {"url": "https://mail.example.com/owa", "twoFactorEnabled": true}; never guess facts. Set `lang` to the language of the answer (de or en).',
+    'e.g. {"url": "https://mail.example.com/owa", "twoFactorEnabled": true}; never guess facts. Leave out `lang` to answer in the language of the message (langSource in the result says why), or set it (de or en) to choose.',
     'Pass `symptom` only with an id from search_errors or an earlier diagnose result.',
     'Returns the recognised symptom, the causes best first (status confirmed | likely | possible | ruled-out, score, reason, Markdown guidance)',
     'and up to three `questions`. Loop: ask the customer the first question, then call diagnose again with the same message and everything known so far',

@@ -8,7 +8,7 @@ import { errorCodeOf, errorMessageOf, type Limits, resolveLimits, stepSignal } f
 import { Scrubber, scrubSecrets, secretsOf } from './secrets.ts';
 import { getFolderRequest, sendTestRequest } from './soap.ts';
 import { type Allowlist, compileAllowlist, refusalFor } from './target-guard.ts';
-import { describeTarget, parseTarget, type ProbeTarget } from './target-url.ts';
+import { describeTarget, displayUrl, parseTarget, type ProbeTarget } from './target-url.ts';
 import { resolveHost, systemLookup } from './resolve.ts';
 import { judgeTls } from './tls-step.ts';
 import type { AuthScheme, ProbeFacts, ProbeOptions, ProbeResult, ProbeStep, ResolvedAddress, StepId } from './types.ts';
@@ -153,7 +153,7 @@ async function runAll(setup: Setup, run: Run, skip: (step: StepId, summary: stri
 
   await run('url', t(lang, 'probe.label.url', { url: target.text }), async () => {
     const { details, warnings } = describeTarget(target, lang);
-    const where = `${target.scheme}://${target.host}:${target.port}${target.path}`;
+    const where = displayUrl(target);
     return warnings.length === 0 ? { status: 'ok', summary: t(lang, 'probe.url.ok', { where }), details } : { status: 'warning', summary: `${where}: ${warnings.join('; ')}`, details };
   });
 

@@ -57,6 +57,13 @@ export function parseTarget(raw: unknown): ProbeTarget {
   };
 }
 
+/** The URL as the report shows it: scheme, host, the port only when it is not the scheme's default, path. */
+export function displayUrl(target: ProbeTarget): string {
+  const host = isIP(target.host) === 6 ? `[${target.host}]` : target.host;
+  const port = target.port === (target.scheme === 'https' ? 443 : 80) ? '' : `:${target.port}`;
+  return `${target.scheme}://${host}${port}${target.path}`;
+}
+
 /** The URL step's report: what the URL says before any connection is made. */
 export function describeTarget(target: ProbeTarget, lang: Lang = 'en'): { readonly details: UrlDetails; readonly warnings: readonly string[] } {
   const warnings: string[] = [];

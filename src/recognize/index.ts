@@ -1,6 +1,8 @@
 import MiniSearch from 'minisearch';
 import type { FactValue } from '../generated/schema-types.ts';
+import { isLang, type Lang, languages } from '../i18n/index.ts';
 import type { KnowledgeBaseData, SignalDeclaration } from '../kb/model.ts';
+import { buildVocabulary, detectLanguage, type LanguageGuess, type LanguageVocabulary } from './language.ts';
 import { fold, stopwords, tokenize, withoutAddresses } from './normalize.ts';
 
 /** How a symptom was recognised in a message. */
@@ -11,6 +13,10 @@ export interface SymptomMatch {
   readonly matchedBy: MatchKind;
   readonly score: number;
   readonly matchedText: string;
+  /** Language of the known message, variant or signal that matched; null when it has none (a code, "401"). */
+  readonly lang: Lang | null;
+  /** The known text is the whole message (exactly or fuzzily), not a part of a longer paste. */
+  readonly whole: boolean;
 }
 
 /** A fact read out of the message by a signal; `raw` is the text as found, before coercion. */
@@ -27,6 +33,8 @@ export interface Recognition {
   readonly signals: readonly string[];
   /** The closest known messages, best first (at most 3, one per symptom). */
   readonly suggestions: readonly { symptom: string; text: string; score: number }[];
+  /** Language of the first matched signal that declares one (when no known message decided). */
+  readonly signalLang: Lang | null;
 }
 
 interface Doc {
@@ -34,16 +42,18 @@ interface Doc {
   readonly symptom: string;
   readonly text: string;
   readonly kind: 'exact' | 'variant';
+  readonly lang: Lang | null;
   readonly folded: string;
   readonly tokens: readonly string[];
 }
 
 /**
- * Characters of a message that signals and the fuzzy search read; the rest of a huge paste is ignored.
- * The cut applies to the folded text as well (see tokenize), so the work per message is bounded
- * whatever Unicode it holds.
+ * The longest message read, in characters: the request schema refuses longer ones
+ * (schemas/diagnose-request.schema.json, `message.maxLength`; a test keeps the two equal), and
+ * signals and the fuzzy search read all of it. The cut applies to the folded text as well (see
+ * tokenize), so the work per message is bounded whatever Unicode it holds.
  */
-export const maxScannedChars = 10_000;
+export const maxMessageChars = 20_000;
 
 /** Words of a message the fuzzy search looks up; a known message has a handful, a log line a few dozen. */
 export const maxFuzzyTerms = 300;
@@ -59,15 +69,18 @@ export class Recognizer {
   readonly #signals: { decl: SignalDeclaration; re: RegExp; all: RegExp | null }[];
   /** The longest indexed word: a longer query word is neither within the edit distance of one nor a prefix of one. */
   readonly #longestWord: number;
+  readonly #data: KnowledgeBaseData;
+  #vocabulary: LanguageVocabulary | undefined;
 
   constructor(data: KnowledgeBaseData) {
+    this.#data = data;
     for (const s of data.symptoms) {
-      const add = (text: string, kind: Doc['kind']) => {
+      const add = (text: string, kind: Doc['kind'], lang: Lang | null) => {
         const tokens = tokenize(text).filter((w) => !stopwords.has(w));
-        this.#docs.push({ id: this.#docs.length, symptom: s.id, text, kind, folded: tokens.join(' '), tokens });
+        this.#docs.push({ id: this.#docs.length, symptom: s.id, text, kind, lang, folded: tokens.join(' '), tokens });
       };
-      for (const text of [...s.messages.en, ...s.messages.de]) add(text, 'exact');
-      for (const text of s.variants ?? []) add(text, 'variant');
+      for (const lang of languages) for (const text of s.messages[lang]) add(text, 'exact', lang);
+      for (const v of s.variants ?? []) typeof v === 'string' ? add(v, 'variant', null) : add(v.text, 'variant', v.lang ?? null);
     }
     this.#search = new MiniSearch<Doc>({
       fields: ['text'],
@@ -92,15 +105,15 @@ export class Recognizer {
 
   /** Reads a pasted message: the symptom it shows, the facts its signals extract, and near misses. */
   recognize(message: string): Recognition {
-    const text = message.slice(0, maxScannedChars);
-    const { extracted, signals, signalSymptom } = this.#runSignals(text);
-    const words = tokenize(text, maxScannedChars).filter((w) => !stopwords.has(w));
+    const text = message.slice(0, maxMessageChars);
+    const { extracted, signals, signalSymptom, signalLang } = this.#runSignals(text);
+    const words = tokenize(text, maxMessageChars).filter((w) => !stopwords.has(w));
     const folded = words.join(' ');
     const padded = ` ${folded} `;
     let match: SymptomMatch | null = null;
     const exact = this.#docs.find((d) => d.folded !== '' && d.folded === folded);
     if (exact) {
-      match = { symptom: exact.symptom, matchedBy: exact.kind, score: exact.kind === 'exact' ? 1 : 0.95, matchedText: exact.text };
+      match = { symptom: exact.symptom, matchedBy: exact.kind, score: exact.kind === 'exact' ? 1 : 0.95, matchedText: exact.text, lang: exact.lang, whole: true };
     } else if (signalSymptom) {
       match = signalSymptom;
     } else {
@@ -109,18 +122,18 @@ export class Recognizer {
         .filter((d) => d.folded !== '' && padded.includes(` ${d.folded} `))
         .sort((a, b) => b.tokens.length - a.tokens.length || (a.kind === 'exact' ? -1 : 1))[0];
       if (contained) {
-        match = { symptom: contained.symptom, matchedBy: contained.kind, score: contained.kind === 'exact' ? 0.9 : 0.85, matchedText: contained.text };
+        match = { symptom: contained.symptom, matchedBy: contained.kind, score: contained.kind === 'exact' ? 0.9 : 0.85, matchedText: contained.text, lang: contained.lang, whole: false };
       }
     }
     // Host names, URLs and addresses say nothing about which message it is ("mail.example.com" is not "mail").
-    const prose = this.#searchable(tokenize(withoutAddresses(text), maxScannedChars), recognizeDistance);
+    const prose = this.#searchable(tokenize(withoutAddresses(text), maxMessageChars), recognizeDistance);
     // Fuzzy search is the costly step: only when nothing matched exactly, and for suggestions.
     const ranked = !match && prose.length > 0 ? this.#fuzzy(prose.slice(0, maxFuzzyTerms).join(' ')) : [];
     if (!match) {
       const best = ranked[0];
       // Short messages must match every word; longer ones three in four.
       if (best && best.coverage >= (best.doc.tokens.length <= 3 ? 1 : 0.75)) {
-        match = { symptom: best.doc.symptom, matchedBy: 'fuzzy', score: round(0.8 * best.coverage), matchedText: best.doc.text };
+        match = { symptom: best.doc.symptom, matchedBy: 'fuzzy', score: round(0.8 * best.coverage), matchedText: best.doc.text, lang: best.doc.lang, whole: true };
       }
     }
     const suggestions: Recognition['suggestions'][number][] = [];
@@ -131,7 +144,16 @@ export class Recognizer {
         suggestions.push({ symptom: r.doc.symptom, text: r.doc.text, score: round(r.coverage) });
       }
     }
-    return { match, extracted, signals, suggestions };
+    return { match, extracted, signals, suggestions, signalLang };
+  }
+
+  /**
+   * The language of a message's words (see language.ts), against the words only this knowledge
+   * base's German or only its English texts use. The vocabulary is built on first use.
+   */
+  languageOf(message: string): LanguageGuess | null {
+    this.#vocabulary ??= buildVocabulary(textsByLanguage(this.#data));
+    return detectLanguage(message, this.#vocabulary);
   }
 
   /** Known messages and variants for a search box, best first; never throws on any text. */
@@ -168,10 +190,11 @@ export class Recognizer {
       .sort((a, b) => b.coverage - a.coverage || b.score - a.score || (a.doc.kind === 'exact' ? -1 : 1));
   }
 
-  #runSignals(text: string): { extracted: ExtractedFact[]; signals: string[]; signalSymptom: SymptomMatch | null } {
+  #runSignals(text: string): { extracted: ExtractedFact[]; signals: string[]; signalSymptom: SymptomMatch | null; signalLang: Lang | null } {
     const extracted: ExtractedFact[] = [];
     const signals: string[] = [];
     let signalSymptom: SymptomMatch | null = null;
+    let signalLang: Lang | null = null;
     for (const { decl, re, all } of this.#signals) {
       const m = re.exec(text);
       if (!m) continue;
@@ -183,12 +206,42 @@ export class Recognizer {
         }
       }
       for (const [fact, raw] of Object.entries(decl.set ?? {})) extracted.push({ fact, raw, signal: decl.id });
+      const lang = isLang(decl.lang) ? decl.lang : null;
+      signalLang ??= lang;
       if (decl.symptom && !signalSymptom) {
-        signalSymptom = { symptom: decl.symptom, matchedBy: 'signal', score: 0.9, matchedText: m[0].slice(0, 200) };
+        signalSymptom = { symptom: decl.symptom, matchedBy: 'signal', score: 0.9, matchedText: m[0].slice(0, 200), lang, whole: m[0].length === text.trim().length };
       }
     }
-    return { extracted, signals, signalSymptom };
+    return { extracted, signals, signalSymptom, signalLang };
   }
+}
+
+/** Everything the knowledge base says in each language: messages, titles, questions, pages. */
+function textsByLanguage(data: KnowledgeBaseData): Record<Lang, string[]> {
+  const out: Record<Lang, string[]> = { de: [], en: [] };
+  for (const lang of languages) {
+    const add = (text: string | undefined) => {
+      if (text) out[lang].push(text);
+    };
+    for (const s of data.symptoms) {
+      s.messages[lang].forEach(add);
+      add(s.title[lang]);
+      for (const v of s.variants ?? []) if (typeof v !== 'string' && v.lang === lang) add(v.text);
+    }
+    for (const f of data.facts.values()) {
+      add(f.description[lang]);
+      add(f.question?.[lang]);
+      for (const o of f.options ?? []) add(o.label?.[lang]);
+    }
+    for (const s of data.signals) add(s.description?.[lang]);
+    for (const page of data.pages.values()) {
+      if (page.lang !== lang) continue;
+      add(page.title);
+      add(page.summary);
+      add(page.body);
+    }
+  }
+  return out;
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
@@ -201,3 +254,4 @@ function* take<T>(items: Iterable<T>, limit: number): Generator<T> {
   }
 }
 export { fold, tokenize };
+export type { LanguageGuess };

@@ -5,7 +5,7 @@ import { describePrior } from './prior.ts';
 export type ResultFormat = 'text' | 'md' | 'html' | 'json';
 
 /** A diagnosis as Markdown: symptom, causes best first with the reason and the guidance of the leading ones. */
-export function resultToMarkdown(result: DiagnoseResult, options: { guidanceFor?: number } = {}): string {
+export function resultToMarkdown(result: DiagnoseResult, options: { guidanceFor?: number; warnings?: boolean | undefined } = {}): string {
   const lang = result.lang as Lang;
   const out: string[] = [];
   if (result.symptom) {
@@ -18,6 +18,8 @@ export function resultToMarkdown(result: DiagnoseResult, options: { guidanceFor?
       out.push(result.suggestions.map((s) => `- ${s.text}`).join('\n'));
     }
   }
+  // Said when the request did not choose: the reader learns why the answer is in this language.
+  if (result.langSource !== 'request') out.push(`_${t(lang, `lang.${result.langSource}`)}_`);
   out.push(`## ${t(lang, 'ui.causes')}`);
   if (result.causes.length === 0) out.push(t(lang, 'ui.noCauses'));
   const guidanceFor = options.guidanceFor ?? 1;
@@ -41,7 +43,7 @@ export function resultToMarkdown(result: DiagnoseResult, options: { guidanceFor?
         .join('\n'),
     );
   }
-  if (result.warnings.length > 0) {
+  if (result.warnings.length > 0 && options.warnings !== false) {
     out.push(`## ${t(lang, 'ui.warnings')}`);
     out.push(result.warnings.map((w) => `- ${w.message} (${w.code})`).join('\n'));
   }
@@ -49,10 +51,11 @@ export function resultToMarkdown(result: DiagnoseResult, options: { guidanceFor?
 }
 
 /**
- * Renders a diagnosis in one of the CLI's formats; json is exactly the result object. The HTML and
+ * Renders a diagnosis in one of the CLI's formats; json is exactly the result object. `warnings:
+ * false` leaves the warnings out of the text (the CLI prints them on standard error first). The HTML and
  * terminal renderers are imported on first use: they are the heaviest modules of a CLI start.
  */
-export async function renderResult(result: DiagnoseResult, format: ResultFormat): Promise<string> {
+export async function renderResult(result: DiagnoseResult, format: ResultFormat, options: { color?: boolean; warnings?: boolean } = {}): Promise<string> {
   switch (format) {
     case 'json':
       return `${JSON.stringify(result, null, 2)}\n`;
@@ -61,6 +64,6 @@ export async function renderResult(result: DiagnoseResult, format: ResultFormat)
     case 'html':
       return (await import('./html.ts')).renderHtml(resultToMarkdown(result));
     case 'text':
-      return (await import('./terminal.ts')).renderTerminal(resultToMarkdown(result));
+      return (await import('./terminal.ts')).renderTerminal(resultToMarkdown(result, { warnings: options.warnings }), options.color === undefined ? {} : { color: options.color });
   }
 }

@@ -1,9 +1,8 @@
-import { type FSWatcher, watch } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import { type CompiledKnowledgeBase, compileKnowledgeBase } from '../engine/knowledge-base.ts';
 import { formatDiagnostic } from '../kb/diagnostics.ts';
 import { readKnowledgeBase } from '../kb/load.ts';
+import { type KbWatcher, watchKnowledgeBase } from '../kb/watch.ts';
 
 /** One problem of a failed reload, as /readyz shows it. */
 export interface ReloadError {
@@ -29,8 +28,7 @@ export class KnowledgeBaseHolder {
   #loadedAt = new Date();
   #generation = 1;
   #last: ReloadStatus | null = null;
-  #watchers: FSWatcher[] = [];
-  #timer: NodeJS.Timeout | undefined;
+  #watcher: KbWatcher | undefined;
   readonly dir: string | undefined;
   readonly #log: FastifyBaseLogger | undefined;
 
@@ -57,7 +55,7 @@ export class KnowledgeBaseHolder {
   }
 
   get watching(): boolean {
-    return this.#watchers.length > 0;
+    return this.#watcher !== undefined;
   }
 
   /** Reads the folder again; swaps the knowledge base when it has no errors. Never throws. */
@@ -89,24 +87,21 @@ export class KnowledgeBaseHolder {
     return status;
   }
 
-  /** Reloads after changes under rules/ and content/ settle (debounced). */
+  /**
+   * Reloads after changes under rules/ and content/ settle (debounced). Folders are watched, so a
+   * save by rename (vim, sed -i, most IDEs) is seen every time, not only the first.
+   */
   watch(debounceMs = 150): void {
     if (!this.dir || this.watching) return;
-    const again = () => {
-      clearTimeout(this.#timer);
-      this.#timer = setTimeout(() => this.reload(), debounceMs);
-    };
-    for (const sub of ['rules', 'content']) {
-      const w = watch(join(this.dir, sub), { recursive: true }, again);
-      w.on('error', (error) => this.#log?.warn({ err: error, folder: sub }, 'watching the knowledge base failed'));
-      this.#watchers.push(w);
-    }
+    this.#watcher = watchKnowledgeBase(this.dir, () => this.reload(), {
+      debounceMs,
+      onError: (error, folder) => this.#log?.warn({ err: error, folder }, 'watching a folder of the knowledge base failed'),
+    });
     this.#log?.info({ dir: this.dir }, 'watching the knowledge base for changes');
   }
 
   close(): void {
-    clearTimeout(this.#timer);
-    for (const w of this.#watchers) w.close();
-    this.#watchers = [];
+    this.#watcher?.close();
+    this.#watcher = undefined;
   }
 }

@@ -1,14 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { diagnose as engineDiagnose } from '../engine/diagnose.ts';
+import { type DiagnoseOptions, diagnose as engineDiagnose } from '../engine/diagnose.ts';
 import { ResponseCache } from './response-cache.ts';
 import { factList } from '../engine/fact-view.ts';
 import { codePointLength } from '../facts/coerce.ts';
 import type { CompiledKnowledgeBase } from '../engine/knowledge-base.ts';
 import type { DiagnoseRequest, DiagnoseResult } from '../generated/schema-types.ts';
-import { isLang, type Lang, pickLang } from '../i18n/index.ts';
+import { acceptedLang, isLang, type Lang } from '../i18n/index.ts';
 import { pageKey } from '../kb/model.ts';
 import { fillPlaceholders, renderHtml } from '../render/index.ts';
-import type { DiagnoseOptions } from '../engine/diagnose.ts';
 import type { PriorLearner } from '../learn/index.ts';
 import { ApiError } from './errors.ts';
 import type { ServerLimits } from './limits.ts';
@@ -32,11 +31,16 @@ export interface RouteContext {
 const langParam = { ...ref('common', '/$defs/lang'), description: 'Language of the answer; without it, Accept-Language decides.' };
 const errors = { '4xx': { ...api.error, description: 'The request is at fault; see `code` and `field`.' }, '5xx': { ...api.error, description: 'The server is at fault or busy (TIMEOUT).' } };
 
+/** The language the caller's Accept-Language asks for, if it names one the knowledge base has. */
+function acceptLanguageOf(request: FastifyRequest): Lang | null {
+  const header = request.headers['accept-language'];
+  return acceptedLang(typeof header === 'string' ? header.slice(0, 200) : undefined);
+}
+
 /** The request's language: the explicit value, else Accept-Language, else the knowledge base's default. */
 function langOf(request: FastifyRequest, explicit: unknown, kb: CompiledKnowledgeBase): Lang {
   if (isLang(explicit)) return explicit;
-  const header = request.headers['accept-language'];
-  return pickLang(typeof header === 'string' ? header.slice(0, 200) : undefined, kb.data.settings.defaultLanguage);
+  return acceptLanguageOf(request) ?? kb.data.settings.defaultLanguage;
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
@@ -85,13 +89,16 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
         throw new ApiError('MESSAGE_TOO_LONG', `The message has ${length} characters; this server reads at most ${limits.maxMessageLength}.`, 'message');
       }
       const kb = holder.current;
-      const lang = langOf(request, body.lang ?? query.lang, kb);
+      // An explicit language wins; without one the message decides, and Accept-Language only when it does not.
+      const explicit = isLang(body.lang) ? body.lang : isLang(query.lang) ? query.lang : null;
+      const acceptLanguage = explicit ? null : acceptLanguageOf(request);
       const priors = ctx.learner?.priorsFor(kb);
       // Answers computed with other learned priors are other answers.
-      const key = ctx.diagnose ? null : cache.key([lang, query.format ?? 'md', priors?.version ?? null, body]);
+      const key = ctx.diagnose ? null : cache.key([explicit, acceptLanguage, query.format ?? 'md', priors?.version ?? null, body]);
       let answer = cache.get(kb, key);
       if (!answer) {
-        const result = await withTimeout(run(kb, { ...body, lang }, priors ? { priors } : undefined), limits.timeoutMs);
+        const options = { ...(priors ? { priors } : {}), ...(explicit ? {} : { acceptLanguage }) };
+        const result = await withTimeout(run(kb, explicit ? { ...body, lang: explicit } : body, options), limits.timeoutMs);
         const shaped = query.format === 'html' ? { ...result, causes: result.causes.map((c) => ({ ...c, guidance: renderHtml(c.guidance) })) } : result;
         answer = { json: JSON.stringify(shaped), lang: result.lang, symptom: result.symptom?.id ?? null, top: result.causes[0]?.id ?? null, causes: result.causes.length };
         cache.set(kb, key, answer);

@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/engine/diagnose.ts';
 import { KbError } from '../../src/engine/errors.ts';
-import { loadKnowledgeBase } from '../../src/engine/knowledge-base.ts';
+import { bundledKbDir, loadKnowledgeBase } from '../../src/engine/knowledge-base.ts';
+import { maxMessageChars } from '../../src/recognize/index.ts';
 import type { DiagnoseRequest } from '../../src/generated/schema-types.ts';
 import { validateAgainst } from '../../src/kb/schema-validator.ts';
 
@@ -106,9 +109,15 @@ describe('requests', () => {
     expect(Object.prototype.hasOwnProperty.call({}, 'x')).toBe(false);
     expect(r.warnings.filter((w) => w.code === 'FACT_UNKNOWN').length).toBeGreaterThan(0);
   });
-  it('a huge message is read in its first part only, with a warning', async () => {
-    const r = await run({ message: `${'lorem ipsum '.repeat(1500)} (401) Unauthorized` });
-    expect(r.warnings.map((w) => w.code)).toContain('MESSAGE_TRUNCATED');
+  it('one message limit: a message up to it is read to its end, one character more is refused', async () => {
+    const schema = JSON.parse(readFileSync(join(bundledKbDir, 'schemas', 'diagnose-request.schema.json'), 'utf8')) as { properties: { message: { maxLength: number } } };
+    expect(schema.properties.message.maxLength).toBe(maxMessageChars);
+    const tail = ' (401) Unauthorized';
+    const r = await run({ message: `${'x'.repeat(maxMessageChars - tail.length)}${tail}` });
+    expect(r.symptom?.id).toBe('unauthorized');
+    expect(r.facts['httpStatus']).toBe(401);
+    expect(r.warnings.map((w) => w.code)).not.toContain('MESSAGE_TRUNCATED');
+    await rejects({ message: 'x'.repeat(maxMessageChars + 1) }, 'REQUEST_INVALID', 'message');
   });
   // A hang here (catastrophic backtracking) fails the test by its time-out, not by a speed goal.
   it('hostile regex input terminates with a result', async () => {

@@ -184,3 +184,68 @@ describe('each kind of mistake is reported at its file and line', () => {
     expect(d?.message).toMatch(/Fakt|fakt/);
   });
 });
+
+describe('one mistake, one error, with a hint', () => {
+  const errors = () => lint().filter((d) => d.severity === 'error');
+
+  it('a prior out of range is the only error, naming the cause by id (no orphan pages, no unknown causes in tests)', () => {
+    kb = copyKb();
+    const line = kb.edit('rules/causes/auth.yaml', '    prior: 0.4\n', '    prior: 1.5\n');
+    const list = errors();
+    expect(list.map((d) => `${d.file}:${d.line} ${d.code}`)).toEqual([`rules/causes/auth.yaml:${line} KB_SCHEMA`]);
+    expect(list[0]!.message).toMatch(/causes\[\d+\] \(credentials-wrong\)\.prior/);
+  });
+
+  it('a YAML indentation mistake is one error that says to check the indentation above', () => {
+    kb = copyKb();
+    const line = kb.edit('rules/causes/auth.yaml', '    prior: 0.4\n', '   prior: 0.4\n');
+    const list = errors();
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ code: 'KB_YAML_SYNTAX', file: 'rules/causes/auth.yaml', line });
+    expect(list[0]!.message).toMatch(/indentation of this line and of the lines above/);
+    kb.edit('rules/causes/auth.yaml', '   prior: 0.4\n', '    prior: 0.4\n');
+    kb.edit('rules/facts.yaml', '    type: boolean\n', '\ttype: boolean\n');
+    const tab = errors();
+    expect(tab.map((d) => d.code)).toEqual(['KB_YAML_SYNTAX']);
+    expect(tab[0]!.message).toMatch(/indentation/);
+  });
+
+  it('errors come sorted by file, line and column', () => {
+    kb = copyKb();
+    kb.edit('rules/causes/url.yaml', 'symptoms: [url-invalid', 'symptoms: [url-invaild');
+    kb.edit('rules/causes/auth.yaml', 'fact: twoFactorEnabled', 'fact: twoFactorEnabeld');
+    kb.edit('rules/tests/auth.yaml', 'top: credentials-wrong', 'top: credentials-wrng');
+    const list = lint();
+    const keys = list.map((d) => [d.file, d.line, d.col] as const);
+    const sorted = [...keys].sort((a, b) => a[0].localeCompare(b[0]) || a[1] - b[1] || a[2] - b[2]);
+    expect(keys).toEqual(sorted);
+    expect(new Set(list.map((d) => d.file))).toEqual(new Set(['rules/causes/auth.yaml', 'rules/causes/url.yaml', 'rules/tests/auth.yaml']));
+  });
+
+  it.each([
+    ['rules/causes/auth.yaml', 'fact: twoFactorEnabled', 'fact: twoFactorEnabeld', 'KB_UNKNOWN_FACT', '"twoFactorEnabled"'],
+    ['rules/causes/auth.yaml', 'operator: versionAtLeast', 'operator: versionAtleast', 'KB_UNKNOWN_OPERATOR', '"versionAtLeast"'],
+    ['rules/causes/auth.yaml', 'symptoms: [unauthorized]', 'symptoms: [unauthorised]', 'KB_UNKNOWN_SYMPTOM', '"unauthorized"'],
+    ['rules/tests/auth.yaml', 'top: credentials-wrong', 'top: credentials-wrng', 'KB_TEST', '"credentials-wrong"'],
+    ['content/en/causes/url-not-ews-endpoint.md', '{{suggestedEwsUrl', '{{suggestedEwsUrll', 'KB_UNKNOWN_PLACEHOLDER', '"suggestedEwsUrl"'],
+    ['content/de/causes/needs-app-password.md', '## So beheben Sie es', '## So beheben Sie das', 'KB_MISSING_SECTION', '"## So beheben Sie es"'],
+  ])('%s: %s → %s says did you mean (%s)', (file, from, to, code, hint) => {
+    kb = copyKb();
+    kb.edit(file, from, to);
+    const found = errors().filter((d) => d.code === code && d.file === file);
+    expect(found, JSON.stringify(errors())).toHaveLength(1);
+    expect(found[0]!.message).toMatch(/did you mean/);
+    expect(found[0]!.message).toContain(hint);
+  });
+
+  it('a folder that is not a knowledge base says so, and names the one that is', () => {
+    kb = copyKb();
+    const list = readKnowledgeBase(join(kb.dir, 'rules'), { checkRegexSafety: false }).diagnostics;
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ code: 'KB_NOT_A_KB', severity: 'error' });
+    expect(list[0]!.message).toContain(`The knowledge base is ${kb.dir}`);
+    const nowhere = readKnowledgeBase(join(kb.dir, 'no-such-folder')).diagnostics;
+    expect(nowhere.map((d) => d.code)).toEqual(['KB_NOT_A_KB']);
+    expect(nowhere[0]!.message).toMatch(/does not exist/);
+  });
+});

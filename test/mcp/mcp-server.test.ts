@@ -86,6 +86,16 @@ describe('kb mcp: diagnose', () => {
     expect(text.length).toBeLessThan(6000);
   }, 20_000);
 
+  it('answers in the language of the message when lang is left out, and says why', async () => {
+    const german = await call(mcp, 'diagnose', { message: 'Nicht autorisiert' });
+    expect(german.structuredContent).toMatchObject({ lang: 'de', langSource: 'message', symptom: { title: 'Nicht autorisiert' } });
+    expect(textOf(german)).toContain('Language: de (chosen by message).');
+    const words = await call(mcp, 'diagnose', { message: 'Der Remoteserver hat einen Fehler zurückgegeben: (403) Verboten.' });
+    expect(words.structuredContent).toMatchObject({ lang: 'de', langSource: 'words' });
+    const code = await call(mcp, 'diagnose', { message: 'ErrorSendAsDenied' });
+    expect(code.structuredContent).toMatchObject({ lang: 'en', langSource: 'default' });
+  }, 20_000);
+
   it('confirms a cause from facts and fills the guidance with the customer\'s values', async () => {
     const result = await call(mcp, 'diagnose', {
       message: 'Exchange-URL ist ungültig',
@@ -114,7 +124,7 @@ describe('kb mcp: diagnose', () => {
     expectError(await call(mcp, 'diagnose', { message: 'Unauthorized', lang: 'fr' }), 'REQUEST_INVALID', 'lang');
     expectError(await call(mcp, 'diagnose', { facts: { twoFactorEnabled: { yes: 1 } } }), 'REQUEST_INVALID', 'facts.twoFactorEnabled');
     expectError(await call(mcp, 'diagnose', { facts: 'url=x' }), 'REQUEST_INVALID', 'facts');
-    expectError(await call(mcp, 'diagnose', { mesage: 'Unauthorized' }), 'REQUEST_INVALID', 'mesage');
+    expect(expectError(await call(mcp, 'diagnose', { mesage: 'Unauthorized' }), 'REQUEST_INVALID', 'mesage')).toMatch(/did you mean "message"/);
     expectError(await call(mcp, 'diagnose', { facts: { httpStatus: 'abc' } }), 'FACT_INVALID', 'facts.httpStatus');
     const text = expectError(await call(mcp, 'diagnose', { symptom: 'no-such-symptom' }), 'SYMPTOM_UNKNOWN', 'symptom');
     expect(text).toContain('unauthorized');

@@ -7,7 +7,7 @@ import { resolveLimits } from '../../src/probe/limits.ts';
 import { scrubSecrets, secretsOf } from '../../src/probe/secrets.ts';
 import { recognizeSignInPage, signInPageOfUrl } from '../../src/probe/sign-in-page.ts';
 import { getFolderRequest, readSoapResponse, sendTestRequest } from '../../src/probe/soap.ts';
-import { parseTarget } from '../../src/probe/target-url.ts';
+import { displayUrl, parseTarget } from '../../src/probe/target-url.ts';
 import type { ProbeFacts } from '../../src/probe/types.ts';
 import { isWellFormedXml } from '../../src/probe/xml-check.ts';
 import { responseMessage, soapEnvelope, soapFault } from './_ews.ts';
@@ -180,6 +180,16 @@ describe('the URL step', () => {
     ['https://bücher.example/EWS/Exchange.asmx', { host: 'xn--bcher-kva.example' }],
   ])('%s', (url, expected) => {
     expect(parseTarget(url)).toMatchObject(expected);
+  });
+
+  it.each([
+    ['https://mail.example.com/EWS/Exchange.asmx', 'https://mail.example.com/EWS/Exchange.asmx'],
+    ['https://mail.example.com:443/EWS/Exchange.asmx', 'https://mail.example.com/EWS/Exchange.asmx'],
+    ['https://mail.example.com:8443/owa/', 'https://mail.example.com:8443/owa/'],
+    ['http://mail.example.com/EWS/Exchange.asmx', 'http://mail.example.com/EWS/Exchange.asmx'],
+    ['http://mail.example.com:443/EWS/Exchange.asmx', 'http://mail.example.com:443/EWS/Exchange.asmx'],
+  ])('the report shows %s as %s (no port the user did not need)', (url, shown) => {
+    expect(displayUrl(parseTarget(url))).toBe(shown);
   });
 
   it('an IPv6 literal is a host, as the engine\'s urlValid says', () => {

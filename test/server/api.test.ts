@@ -56,13 +56,27 @@ describe('routes', () => {
     }
   });
 
-  test('language: body lang, then ?lang=, then Accept-Language, then the default', async () => {
-    const langOf = async (path: string, body: object, headers: Record<string, string> = {}) => ((await (await server.post(path, body, headers)).json()) as Result).lang;
-    expect(await langOf('/v1/diagnose', { message: 'Unauthorized' })).toBe('en');
-    expect(await langOf('/v1/diagnose', { message: 'Unauthorized' }, { 'accept-language': 'de-DE,de;q=0.9,en;q=0.5' })).toBe('de');
-    expect(await langOf('/v1/diagnose', { message: 'Unauthorized' }, { 'accept-language': 'fr-FR, en;q=0.3' })).toBe('en');
-    expect(await langOf('/v1/diagnose?lang=en', { message: 'Unauthorized' }, { 'accept-language': 'de' })).toBe('en');
-    expect(await langOf('/v1/diagnose?lang=en', { message: 'Unauthorized', lang: 'de' })).toBe('de');
+  test('language: body lang, then ?lang=, then the message (its known text, then its words), then Accept-Language, then the default', async () => {
+    const answer = async (path: string, body: object, headers: Record<string, string> = {}) => {
+      const res = await server.post(path, body, headers);
+      expect(res.status).toBe(200);
+      const r = (await res.json()) as Result;
+      expect(res.headers.get('content-language')).toBe(r.lang);
+      return `${r.lang}/${r.langSource}`;
+    };
+    expect(await answer('/v1/diagnose', { message: 'Nicht autorisiert' }, { 'accept-language': 'en' })).toBe('de/message');
+    expect(await answer('/v1/diagnose', { message: 'Unauthorized' }, { 'accept-language': 'de-DE,de;q=0.9,en;q=0.5' })).toBe('en/message');
+    expect(await answer('/v1/diagnose', { message: 'Der Remoteserver hat einen Fehler zurückgegeben: (401)' }, { 'accept-language': 'en' })).toBe('de/words');
+    expect(await answer('/v1/diagnose', { message: '401' }, { 'accept-language': 'de-DE,de;q=0.9' })).toBe('de/accept-language');
+    expect(await answer('/v1/diagnose', { message: '401' }, { 'accept-language': 'fr-FR, en;q=0.3' })).toBe('en/accept-language');
+    expect(await answer('/v1/diagnose', { message: '401' }, { 'accept-language': 'fr' })).toBe('en/default');
+    expect(await answer('/v1/diagnose', { message: '401' }, { 'accept-language': `;;;,,q=abc${'\u00ff\u00e4'.repeat(50)}${'x'.repeat(4000)}` })).toBe('en/default');
+    expect(await answer('/v1/diagnose', { facts: { httpStatus: 401 } }, { 'accept-language': 'de' })).toBe('de/accept-language');
+    expect(await answer('/v1/diagnose?lang=en', { message: 'Nicht autorisiert' }, { 'accept-language': 'de' })).toBe('en/request');
+    expect(await answer('/v1/diagnose?lang=en', { message: 'Unauthorized', lang: 'de' })).toBe('de/request');
+    // The answer cache keeps the callers apart: same body, another Accept-Language.
+    expect(await answer('/v1/diagnose', { message: '401' }, { 'accept-language': 'en' })).toBe('en/accept-language');
+    expect(await answer('/v1/diagnose', { message: '401' }, { 'accept-language': 'de' })).toBe('de/accept-language');
     const symptoms = (await (await server.get('/v1/symptoms', { 'accept-language': 'de' })).json()) as { lang: string };
     expect(symptoms.lang).toBe('de');
   });
@@ -165,7 +179,8 @@ describe('error codes', () => {
     await expectError(await server.post('/v1/diagnose', { facts: ['a'] }), 400, 'REQUEST_INVALID', 'facts');
     await expectError(await server.post('/v1/diagnose', { facts: { httpStatus: { nested: 1 } } }), 400, 'REQUEST_INVALID', 'facts.httpStatus');
     await expectError(await server.post('/v1/diagnose', { lang: 'fr' }), 400, 'REQUEST_INVALID', 'lang');
-    await expectError(await server.post('/v1/diagnose', { mesage: 'typo' }), 400, 'REQUEST_INVALID', 'mesage');
+    const typo = await expectError(await server.post('/v1/diagnose', { mesage: 'typo' }), 400, 'REQUEST_INVALID', 'mesage');
+    expect(typo.message).toContain('did you mean "message"?');
     await expectError(await server.post('/v1/diagnose', null), 400, 'REQUEST_INVALID');
     await expectError(await server.post('/v1/diagnose', [1, 2]), 400, 'REQUEST_INVALID');
     await expectError(await server.post('/v1/diagnose', { message: 'x'.repeat(20_001) }), 400, 'REQUEST_INVALID', 'message');

@@ -21,7 +21,7 @@ afterAll(async () => {
 const factNames = [...kb.data.facts.keys()];
 const symptomIds = kb.data.symptoms.map((s) => s.id);
 const causeIds = kb.data.causes.map((c) => c.id);
-const knownMessages = kb.data.symptoms.flatMap((s) => [...s.messages.en, ...s.messages.de, ...(s.variants ?? [])]);
+const knownMessages = kb.data.symptoms.flatMap((s) => [...s.messages.en, ...s.messages.de, ...(s.variants ?? []).map((v) => (typeof v === 'string' ? v : v.text))]);
 
 const hostileKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '', ' ', 'a.b', '$ref', '😀');
 const text = fc.oneof(

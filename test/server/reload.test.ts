@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { bundledKbDir } from '../../src/engine/knowledge-base.ts';
+import { saveByRename } from '../_support/save.ts';
 import { startTestServer, type TestServer } from './helpers.ts';
 
 interface Readiness {
@@ -106,3 +107,23 @@ test('--watch reloads on change, survives a broken edit, and recovers when it is
   expect(ready.status).toBe('ready');
   expect(await titleOfUnauthorized(server)).toBe('Unauthorized (watched)');
 });
+
+test('--watch follows saves by rename (vim, sed -i, mv): broken, then fixed, then broken again, each seen in /readyz', async () => {
+  server = await startTestServer({ kbDir: dir, watch: true });
+  const original = readFileSync(symptomsFile(), 'utf8');
+  const broken = `${original}\n  - id: broken\n    title: { en: [unclosed\n`;
+
+  saveByRename(symptomsFile(), broken);
+  const stale = await until(() => readiness(server!), (r) => r.status === 'stale');
+  expect(stale.status).toBe('stale');
+  expect(stale.lastReload?.errors[0]).toMatchObject({ code: 'KB_YAML_SYNTAX', file: 'rules/symptoms.yaml' });
+
+  saveByRename(symptomsFile(), original.replace('title: { en: Unauthorized, de: Nicht autorisiert }', 'title: { en: Unauthorized (renamed in), de: Nicht autorisiert }'), dir);
+  const ready = await until(() => readiness(server!), (r) => r.status === 'ready');
+  expect(ready.status).toBe('ready');
+  expect(ready.kb.generation).toBe(2);
+  expect(await titleOfUnauthorized(server)).toBe('Unauthorized (renamed in)');
+
+  saveByRename(symptomsFile(), broken);
+  expect((await until(() => readiness(server!), (r) => r.status === 'stale')).status).toBe('stale');
+}, 30_000);
