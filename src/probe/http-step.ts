@@ -161,8 +161,13 @@ export async function unauthenticatedRequest(ctx: HttpStepContext): Promise<Step
   if (!version && signIn === 'owa') version = versionFromOwaPage(text);
   const firstLocation = redirectStatuses.has(firstRes.status) ? hops[0]?.location : undefined;
 
+  // Exchange's front end marks its answers; a 404 or a plain web page without any of its marks, and
+  // without a sign-in challenge, is no EWS endpoint. Anything in between says nothing.
+  const exchangeSigns = Boolean(owaVersionHeader || feServer || soap?.soap || /^Microsoft-HTTPAPI|^Microsoft-IIS/i.test(server ?? '') && firstRes.status === 401);
+  const noExchange = !exchangeSigns && !schemes?.length && !signIn && (firstRes.status === 404 || (firstRes.status === 200 && /html/i.test(contentType ?? '')));
   const facts: ProbeFacts = {
     httpStatus: firstRes.status,
+    ...(exchangeSigns ? { exchangeDetected: true } : noExchange ? { exchangeDetected: false } : {}),
     ...(firstLocation ? { redirectLocation: firstLocation } : {}),
     ...(schemes ? { authSchemes: schemes } : {}),
     ...(version ? { serverVersion: version.version } : {}),

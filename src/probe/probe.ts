@@ -204,7 +204,10 @@ async function runAll(setup: Setup, run: Run, skip: (step: StepId, summary: stri
         seen = await tlsHandshake({ address: connected, port: target.port, ...(target.isIp ? {} : { servername: target.host }), ...(trust ? { trust } : {}), signal });
       } catch (e) {
         const code = errorCodeOf(e);
-        return { status: 'failed', errorCode: code, summary: t(lang, 'probe.tls.failed', { code, message: errorMessageOf(e) }), details: {}, facts: { clientErrorCode: code } };
+        // The connection closed or an OpenSSL alert ended the handshake: the TLS step itself failed (a
+        // time-out says nothing about TLS, it may be a filter).
+        const handshake = code === 'ECONNRESET' || code === 'EPROTO' || code.startsWith('ERR_SSL_');
+        return { status: 'failed', errorCode: code, summary: t(lang, 'probe.tls.failed', { code, message: errorMessageOf(e) }), details: {}, facts: { clientErrorCode: code, ...(handshake ? { tlsHandshakeFailed: true } : {}) } };
       }
       return judgeTls(target, seen, new Date(), lang);
     });

@@ -29,6 +29,8 @@ export function judgeTls(target: ProbeTarget, seen: TlsObservation, now: Date, l
     certTrusted: trusted,
     certExpired: cert.expired,
     ...(seen.verifyError ? { clientErrorCode: seen.verifyError } : {}),
+    // The version the handshake agreed on is one the server accepts.
+    ...(seen.protocol && /^TLSv1(\.[123])?$/.test(seen.protocol) ? { tlsVersions: [seen.protocol] } : {}),
   };
   const shown = names.length > 0 ? names.slice(0, 4).join(', ') + (names.length > 4 ? ', …' : '') : `CN ${cert.subjectCN ?? t(lang, 'probe.none')}`;
   const day = (iso: string | undefined) => iso?.slice(0, 10) ?? '?';

@@ -79,6 +79,12 @@ export interface ProbeFacts {
   /** How the probe's own authenticated EWS call ended: past authentication, or 401 to every scheme tried. */
   ewsSignIn?: 'ok' | 'refused';
   clientErrorCode?: string;
+  /** The TLS version the handshake agreed on (one the server accepts). */
+  tlsVersions?: string[];
+  /** The handshake was closed or refused by an alert (not a time-out). */
+  tlsHandshakeFailed?: boolean;
+  /** Exchange answered (its headers, a SOAP answer), or an answer showed no sign of Exchange at all. */
+  exchangeDetected?: boolean;
 }
 
 export interface UrlDetails {

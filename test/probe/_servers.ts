@@ -7,7 +7,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { createServer as createTlsServer, type SecureContextOptions, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll } from 'vitest';
 import type { Lookup } from '../../src/probe/index.ts';
 import type { ServerCredentials } from './_pki.ts';
@@ -75,9 +75,9 @@ function withBody(handler: Handler, requests: RecordedRequest[]) {
 }
 
 /** An HTTPS server on 127.0.0.1 (or `address`, such as ::1) with the given certificate chain. */
-export function httpsServer(creds: ServerCredentials, handler: Handler, address = '127.0.0.1'): Promise<TestServer> {
+export function httpsServer(creds: ServerCredentials, handler: Handler, address = '127.0.0.1', tls: SecureContextOptions = {}): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
-  const server = createHttpsServer({ key: creds.key, cert: creds.cert, keepAlive: true }, withBody(handler, requests));
+  const server = createHttpsServer({ key: creds.key, cert: creds.cert, keepAlive: true, ...tls }, withBody(handler, requests));
   server.on('tlsClientError', () => {});
   return track(server, 'https', requests, address);
 }

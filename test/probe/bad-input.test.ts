@@ -168,8 +168,9 @@ describe('servers that misbehave', () => {
     expect(r.facts.httpStatus).toBe(200);
     await new Promise((done) => setTimeout(done, 50));
     expect(written).toBeLessThan(50 * 1024 * 1024);
-    // A page in place of EWS: the knowledge base has no cause for it yet, so none is confirmed.
-    expect((await diagnoseObserved(r.facts, { symptom: 'url-invalid' })).causes.some((c) => c.status === 'confirmed')).toBe(false);
+    // A web page in place of EWS, with no sign of Exchange: there is no EWS at this address.
+    expect(r.facts.exchangeDetected).toBe(false);
+    expect(await topCause(r.facts, { symptom: 'url-invalid' })).toEqual({ id: 'not-an-exchange-server', status: 'confirmed' });
   });
 
   it('the default byte limit (1 MiB) holds as well', async () => {
@@ -207,9 +208,11 @@ describe('servers that misbehave', () => {
     expect(r.facts).toMatchObject({ tcpReachable: true, clientErrorCode: 'ECONNRESET' });
     expect(step(r, 'tls')).toMatchObject({ status: 'failed', errorCode: 'ECONNRESET' });
     expect(step(r, 'http').status).toBe('skipped');
+    // A server that closes on the ClientHello is what a TLS version mismatch looks like, without proving it.
+    expect(r.facts.tlsHandshakeFailed).toBe(true);
     const d = await diagnoseObserved(r.facts, { symptom: 'connect-failed' });
     expect(d.causes.find((c) => c.id === 'server-unreachable')?.status).toBe('ruled-out');
-    expect(d.causes[0]?.status).toBe('possible');
+    expect(d.causes[0]).toMatchObject({ id: 'tls-version-mismatch', status: 'likely' });
   });
 
   it('sends half a handshake record and hangs up', async () => {
