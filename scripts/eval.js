@@ -6,49 +6,16 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadKnowledgeBase } from '../dist/engine/knowledge-base.js';
-import { figures, playJourney, rates, readJourneys, readReports, scoreReport, splitOf } from '../dist/testing/index.js';
+import { evaluateCorpus, rates, readJourneys, readReports, splitOf } from '../dist/testing/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const goals = { top1: 0.9, top3: 0.98, confirmedPrecision: 0.98, unknownConfirmed: 0.1, meanQuestions: 2 };
 
-/** Runs the whole evaluation; returns the figures (used by the CI floor test as well). */
+/** Runs the whole evaluation on the repository's corpus (the CI floor test runs the same from src/). */
 export async function evaluate({ kb = loadKnowledgeBase(undefined, { cacheSize: 0 }) } = {}) {
   const corpora = readReports(join(root, 'test/corpus/real'), 'test/corpus/real');
-  const outcomes = [];
-  for (const [name, reports] of corpora) {
-    for (const r of reports) outcomes.push({ ...(await scoreReport(kb, r, name)), split: splitOf(r), cause: r.cause ?? null, unknownCause: r.unknownCause ?? null });
-  }
   const journeys = readJourneys(join(root, 'test/corpus/journeys/journeys.yaml'), 'test/corpus/journeys/journeys.yaml');
-  const played = [];
-  for (const j of journeys) played.push(await playJourney(kb, j));
-  const by = (pick) => {
-    const groups = new Map();
-    for (const o of outcomes) {
-      const key = pick(o);
-      if (!groups.has(key)) groups.set(key, []);
-      groups.get(key).push(o);
-    }
-    return groups;
-  };
-  const asked = played.map((p) => p.personQuestions);
-  return {
-    outcomes,
-    overall: figures(outcomes),
-    reportsOnly: figures(outcomes.filter((o) => o.kind === 'report')),
-    byCorpus: new Map([...by((o) => o.corpus)].map(([k, v]) => [k, figures(v)])),
-    bySplit: new Map([...by((o) => o.split)].map(([k, v]) => [k, figures(v)])),
-    byLang: new Map([...by((o) => o.lang)].map(([k, v]) => [k, figures(v)])),
-    journeys: {
-      played,
-      cases: played.length,
-      solved: played.filter((p) => p.solved).length,
-      meanQuestions: asked.reduce((a, b) => a + b, 0) / Math.max(1, played.length),
-      maxQuestions: Math.max(0, ...asked),
-      meanCost: played.reduce((a, p) => a + p.cost, 0) / Math.max(1, played.length),
-      probeRuns: played.reduce((a, p) => a + p.probeRuns, 0),
-      stoppedEarly: played.filter((p) => p.stoppedEarly).length,
-    },
-  };
+  return evaluateCorpus(kb, corpora, journeys, splitOf);
 }
 
 const pct = (x) => (Number.isNaN(x) ? '   –  ' : `${(100 * x).toFixed(1).padStart(5)} %`);

@@ -186,3 +186,76 @@ export async function playJourney(kb: CompiledKnowledgeBase, journey: Journey, l
     else unknown.push(question.fact);
   }
 }
+
+/** One report's outcome with its split and the cause names, as the evaluation tables need them. */
+export interface EvaluatedReport extends ReportOutcome {
+  readonly split: 'dev' | 'holdout';
+  readonly cause: string | null;
+  readonly unknownCause: string | null;
+}
+
+/** The whole evaluation: every report scored, the figures by corpus, split and language, and the journeys played. */
+export interface Evaluation {
+  readonly outcomes: readonly EvaluatedReport[];
+  readonly overall: Figures;
+  /** Real people's reports only (message-table entries left out). */
+  readonly reportsOnly: Figures;
+  readonly byCorpus: ReadonlyMap<string, Figures>;
+  readonly bySplit: ReadonlyMap<string, Figures>;
+  readonly byLang: ReadonlyMap<string, Figures>;
+  readonly journeys: {
+    readonly played: readonly JourneyOutcome[];
+    readonly cases: number;
+    readonly solved: number;
+    /** Questions put to a person, on average per case. */
+    readonly meanQuestions: number;
+    readonly maxQuestions: number;
+    readonly meanCost: number;
+    readonly probeRuns: number;
+    readonly stoppedEarly: number;
+  };
+}
+
+function groupFigures(outcomes: readonly EvaluatedReport[], pick: (o: EvaluatedReport) => string): Map<string, Figures> {
+  const groups = new Map<string, EvaluatedReport[]>();
+  for (const o of outcomes) groups.set(pick(o), [...(groups.get(pick(o)) ?? []), o]);
+  return new Map([...groups].map(([k, v]) => [k, figures(v)]));
+}
+
+/**
+ * Scores every report of the corpora (by name) and plays every journey; `splitOf` says which reports
+ * are held out from tuning. The knowledge base should have its result cache off, so every answer is computed.
+ */
+export async function evaluateCorpus(
+  kb: CompiledKnowledgeBase,
+  corpora: ReadonlyMap<string, readonly RealReport[]>,
+  journeys: readonly Journey[],
+  splitOf: (r: RealReport) => 'dev' | 'holdout',
+): Promise<Evaluation> {
+  const outcomes: EvaluatedReport[] = [];
+  for (const [name, reports] of corpora) {
+    for (const r of reports) outcomes.push({ ...(await scoreReport(kb, r, name)), split: splitOf(r), cause: r.cause ?? null, unknownCause: r.unknownCause ?? null });
+  }
+  const played: JourneyOutcome[] = [];
+  for (const j of journeys) played.push(await playJourney(kb, j));
+  const asked = played.map((p) => p.personQuestions);
+  const n = Math.max(1, played.length);
+  return {
+    outcomes,
+    overall: figures(outcomes),
+    reportsOnly: figures(outcomes.filter((o) => o.kind === 'report')),
+    byCorpus: groupFigures(outcomes, (o) => o.corpus),
+    bySplit: groupFigures(outcomes, (o) => o.split),
+    byLang: groupFigures(outcomes, (o) => o.lang),
+    journeys: {
+      played,
+      cases: played.length,
+      solved: played.filter((p) => p.solved).length,
+      meanQuestions: asked.reduce((a, b) => a + b, 0) / n,
+      maxQuestions: Math.max(0, ...asked),
+      meanCost: played.reduce((a, p) => a + p.cost, 0) / n,
+      probeRuns: played.reduce((a, p) => a + p.probeRuns, 0),
+      stoppedEarly: played.filter((p) => p.stoppedEarly).length,
+    },
+  };
+}

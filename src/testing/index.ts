@@ -3,5 +3,5 @@ export { checkExpectations, type Mismatch } from './expectations.ts';
 export { runTests, requestOf, type CaseResult, type LocatedTest } from './runner.ts';
 export { measureCoverage, type CoverageReport, type CoverageItem } from './coverage.ts';
 export { renderResults, renderFailure, renderCoverage, belowMinimum } from './report.ts';
-export { figures, playJourney, questionCost, rates, reportRequest, scoreReport, type Figures, type Journey, type JourneyOutcome, type RealReport, type ReportOutcome } from './eval.ts';
+export { evaluateCorpus, figures, playJourney, questionCost, rates, reportRequest, scoreReport, type EvaluatedReport, type Evaluation, type Figures, type Journey, type JourneyOutcome, type RealReport, type ReportOutcome } from './eval.ts';
 export { CorpusError, readJourneys, readReports, splitOf } from './corpus.ts';
