@@ -13,6 +13,8 @@ const designCauses = [
   'url-malformed', 'url-not-ews-endpoint', 'url-redirects-to-owa', 'version-too-old', 'mailbox-no-smtp-address', 'cert-name-mismatch',
   'cert-untrusted-or-expired', 'server-unreachable', 'credentials-wrong', 'needs-app-password', 'needs-domain-username', 'ews-access-blocked',
   'ip-not-allowlisted', 'send-as-permission-missing', 'exchange-online-needs-modern-auth', 'extended-protection-blocks-ntlm',
+  'auth-policy-blocks-legacy-auth', 'auth-method-mismatch', 'tls-version-mismatch', 'account-locked-or-disabled', 'server-busy-throttled',
+  'mailbox-moved-to-exchange-online', 'delegate-access-missing', 'oauth-consent-required', 'conditional-access-blocked', 'not-an-exchange-server',
 ];
 
 describe('the content pack covers the stable names', () => {
