@@ -296,13 +296,16 @@ function assess(
     collect: (kb.data.settings.collect ?? [])
       .filter((item) => !item.facts || !item.facts.every((f) => Object.hasOwn(c.base, f)))
       .map((item) => ({ id: item.id, text: item.text[c.lang] })),
+    // Without a recognised message the person picks the one they saw from the CRM's own.
+    messages: c.symptom ? [] : kb.data.symptoms.map((s) => ({ symptom: s.id, text: s.messages[c.lang][0] ?? s.title[c.lang] })),
   });
-  if (top?.status === 'confirmed') return { state: 'confirmed', reason: 'top-confirmed', collect: [] };
+  const settled = (state: 'confirmed' | 'likely' | 'open', reason: DiagnoseResult['assessment']['reason']): DiagnoseResult['assessment'] => ({ state, reason, collect: [], messages: [] });
+  if (top?.status === 'confirmed') return settled('confirmed', 'top-confirmed');
   if (!c.request.message && !c.request.symptom && Object.keys(c.base).length === 0) return unclear('nothing-given');
   if (c.causes.length > 0 && !top) return unclear('all-ruled-out');
-  if (top?.status === 'likely') return { state: 'likely', reason: 'top-likely', collect: [] };
+  if (top?.status === 'likely') return settled('likely', 'top-likely');
   if (c.request.message && !c.symptom) return unclear('not-recognised');
-  if (top && c.questions.length > 0) return { state: 'open', reason: 'questions-left', collect: [] };
+  if (top && c.questions.length > 0) return settled('open', 'questions-left');
   return unclear('no-evidence');
 }
 

@@ -405,6 +405,13 @@ export interface Assessment {
     id: string;
     text: string;
   }[];
+  /**
+   * For an unclear case: the CRM's own messages (one per symptom, in the asked language) for the person to pick the one they saw; empty otherwise.
+   */
+  messages: {
+    symptom: string;
+    text: string;
+  }[];
 }
 /**
  * The fact catalogue in one language, as the API and the MCP server list it.

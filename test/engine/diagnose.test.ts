@@ -173,3 +173,53 @@ describe('the next question', () => {
     expect(second.questions.map((q) => q.fact)).not.toContain(fact);
   });
 });
+
+describe('the assessment: how far the case has come', () => {
+  it('an unknown message with no evidence is unclear: what to collect and the CRM messages to pick from, in the answer language', async () => {
+    const r = await run({ message: 'es geht seit gestern nicht mehr, bitte helfen', lang: 'de' });
+    expect(r.assessment).toMatchObject({ state: 'unclear', reason: 'not-recognised' });
+    expect(r.assessment.collect.map((c) => c.id)).toEqual(expect.arrayContaining(['exact-error-text', 'url', 'probe-run']));
+    expect(r.assessment.messages.map((m) => m.text)).toContain('Nicht autorisiert');
+    expect(r.causes.some((c) => c.status === 'confirmed')).toBe(false);
+  });
+
+  it('what is already known is not asked to be collected', async () => {
+    const r = await run({ message: 'it does not work', facts: { url: 'https://mail.example.com/EWS/Exchange.asmx' } });
+    expect(r.assessment.state).toBe('unclear');
+    expect(r.assessment.collect.map((c) => c.id)).not.toContain('url');
+  });
+
+  it('nothing given is unclear; a confirmed cause is confirmed with nothing to collect', async () => {
+    expect((await run({})).assessment).toMatchObject({ state: 'unclear', reason: 'nothing-given' });
+    const ok = await run({ message: 'Exchange URL is invalid', facts: { url: 'https://mail.example.com/owa/' } });
+    expect(ok.assessment).toEqual({ state: 'confirmed', reason: 'top-confirmed', collect: [], messages: [] });
+  });
+
+  it('the CRM message alone leaves the case open with questions', async () => {
+    const r = await run({ message: 'Unauthorized' });
+    expect(r.assessment).toMatchObject({ state: 'open', reason: 'questions-left' });
+    expect(r.questions.length).toBeGreaterThan(0);
+  });
+
+  it('every cause ruled out is unclear, not a guess', async () => {
+    // A quota error the knowledge base has no cause for, with the send-as right confirmed: nothing fits.
+    const r = await run({ message: 'Test email failed', facts: { sendAsPermission: true }, observed: { serverSaidBusy: false, httpStatus: 200, ewsErrorCode: 'ErrorQuotaExceeded' } });
+    expect(r.causes.every((c) => c.status === 'ruled-out')).toBe(true);
+    expect(r.assessment).toMatchObject({ state: 'unclear', reason: 'all-ruled-out' });
+  });
+});
+
+describe('"I don\'t know" answers', () => {
+  it('a fact the person could not answer is never asked again; the next-best question follows', async () => {
+    const first = await run({ message: 'Unauthorized' });
+    const asked = first.questions[0]!.fact;
+    const next = await run({ message: 'Unauthorized', unknown: [asked] });
+    expect(next.questions.map((q) => q.fact)).not.toContain(asked);
+    expect(next.questions.length).toBeGreaterThan(0);
+  });
+
+  it('refuses an unknown list that is not a list of fact names', async () => {
+    await rejects({ message: 'Unauthorized', unknown: 'url' }, 'REQUEST_INVALID', 'unknown');
+    await rejects({ message: 'Unauthorized', unknown: ['not a fact name!'] }, 'REQUEST_INVALID');
+  });
+});
