@@ -133,7 +133,13 @@ export function chooseQuestions(
     // An answer that changes neither which cause ranks first nor any status cannot change the ranking.
     const changesTop = outcomes.some((o) => topOf(o.weights, o.statuses) !== topNow || o.statuses[topNow] !== now.statuses[topNow]);
     const changesStatus = outcomes.some((o) => o.statuses.some((st, i) => alive[i] && st !== now.statuses[i]));
-    if (settledTop ? !changesTop || !worthOverturning(fact, priceOf(decl)) : !changesTop && !changesStatus) continue;
+    // After a confirmation, an answer must confirm another cause in first place: one that would only
+    // contradict what was already answered (a build after "Exchange Online") is no reason to ask.
+    const confirmsAnother = outcomes.some((o) => {
+      const top = topOf(o.weights, o.statuses);
+      return top !== topNow && top !== -1 && o.statuses[top] === 'confirmed';
+    });
+    if (settledTop ? !confirmsAnother || !worthOverturning(fact, priceOf(decl)) : !changesTop && !changesStatus) continue;
     // How many answers each cause survives: its belief spreads evenly over them.
     const compatible = candidates.map((_, i) => outcomes.filter((o) => o.statuses[i] !== 'ruled-out').length || 1);
     const mass = outcomes.map((o) => o.weights.reduce((sum, _w, i) => (o.statuses[i] === 'ruled-out' || !alive[i] ? sum : sum + now.weights[i]! / compatible[i]!), 0));

@@ -223,3 +223,29 @@ describe('"I don\'t know" answers', () => {
     await rejects({ message: 'Unauthorized', unknown: ['not a fact name!'] }, 'REQUEST_INVALID');
   });
 });
+
+describe('a case that ends', () => {
+  it.each([
+    ['Extended Protection confirmed: no app-password question', { message: 'Unauthorized', facts: { credentialsWorkInWebmail: true, extendedProtectionEnabled: true, platform: 'on-premises' } }, 'extended-protection-blocks-ntlm', ['appPasswordUsed', 'twoFactorEnabled', 'providerOffersAppPasswords']],
+    ['the webmail URL confirmed: no allowlist question', { message: 'Exchange URL is invalid', facts: { url: 'https://mail.example.com/owa/' } }, 'url-not-ews-endpoint', ['ipAllowlisted', 'ipAllowlistActive']],
+    ['Exchange Online confirmed: no build question', { message: 'Unauthorized', facts: { platform: 'exchange-online' } }, 'exchange-online-needs-modern-auth', ['serverVersion']],
+  ] as const)('%s', async (_name, request, top, never) => {
+    const r = await run(request as DiagnoseRequest);
+    expect(r.causes[0]).toMatchObject({ id: top, status: 'confirmed' });
+    for (const fact of never) expect(r.questions.map((q) => q.fact)).not.toContain(fact);
+  });
+
+  it('once nothing could put another cause first, no question is left', async () => {
+    const r = await run({ message: 'Test email failed', facts: { sendAsPermission: false } });
+    expect(r.causes[0]).toMatchObject({ id: 'send-as-permission-missing', status: 'confirmed' });
+    expect(r.questions).toEqual([]);
+    expect(r.assessment.state).toBe('confirmed');
+  });
+
+  it('a question that cannot change the ranking is not asked', async () => {
+    const r = await run({ message: 'Exchange URL is invalid', facts: { url: 'http://mail.example.com/EWS/Exchange.asmx' } });
+    expect(r.causes[0]).toMatchObject({ id: 'url-malformed', status: 'confirmed' });
+    // A certificate can matter only once the URL is https; asking about it now changes nothing.
+    expect(r.questions.map((q) => q.fact)).not.toContain('certTrusted');
+  });
+});
