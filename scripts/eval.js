@@ -1,8 +1,9 @@
 // Accuracy on real error reports, reported like a benchmark: `npm run eval` (after a build).
-//   node scripts/eval.js [--json] [--failures] [--holdout-failures] [--kb DIR]
+//   node scripts/eval.js [--json] [--failures] [--holdout-failures] [--journeys] [--kb DIR]
 // Reads test/corpus/real/*.yaml (real reports with their sources) and test/corpus/journeys/journeys.yaml
 // (support cases played question by question), prints the figures per corpus and overall, the
 // dev/holdout split, a per-cause table and the question figures, with the date and the command.
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadKnowledgeBase } from '../dist/engine/knowledge-base.js';
@@ -25,18 +26,37 @@ function row(name, f) {
   return [name.padEnd(14), String(f.reports).padStart(7), String(f.known).padStart(6), pct(r.top1), pct(r.top3), `${String(f.confirmedRight).padStart(4)}/${String(f.confirmed).padEnd(4)}`, pct(r.confirmedPrecision), `${String(f.unknownConfirmed).padStart(3)}/${String(f.unknown).padEnd(3)}`, pct(r.unknownConfirmed), pct(r.unclear)].join('  ');
 }
 
+const usage = `usage: npm run eval -- [--failures] [--holdout-failures] [--journeys] [--json] [--kb DIR]
+  --failures          list dev reports whose cause is not first or that are confirmed wrongly
+  --holdout-failures  the same including held-out reports (for release notes, not for tuning)
+  --journeys          every support case question by question (failed ones are always listed)
+  --json              the figures as JSON
+  --kb DIR            evaluate another knowledge base (default: the bundled one)`;
+
 async function main() {
   const argv = process.argv.slice(2);
   const args = new Set(argv);
+  if (args.has('--help') || args.has('-h')) {
+    console.log(usage);
+    return;
+  }
   const kbAt = argv.indexOf('--kb');
+  const known = new Set(['--json', '--failures', '--holdout-failures', '--journeys', '--kb']);
+  const wrong = argv.find((a, i) => a.startsWith('-') && !known.has(a) && !(i === kbAt + 1 && kbAt >= 0));
+  if (wrong || (kbAt >= 0 && !argv[kbAt + 1])) {
+    console.error(wrong ? `eval: unknown option ${wrong}` : 'eval: --kb needs a directory');
+    console.error(usage);
+    process.exitCode = 2;
+    return;
+  }
   const started = new Date();
   const e = await evaluate(kbAt >= 0 ? { kb: loadKnowledgeBase(argv[kbAt + 1], { cacheSize: 0 }) } : {});
   if (args.has('--json')) {
     const plain = (m) => Object.fromEntries(m);
-    console.log(JSON.stringify({ date: started.toISOString(), overall: e.overall, reportsOnly: e.reportsOnly, byCorpus: plain(e.byCorpus), bySplit: plain(e.bySplit), byLang: plain(e.byLang), journeys: { ...e.journeys, played: undefined } }, null, 2));
+    console.log(JSON.stringify({ date: started.toISOString(), node: process.version, machine: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}`, command: `npm run eval -- ${argv.join(' ')}`, overall: e.overall, reportsOnly: e.reportsOnly, byCorpus: plain(e.byCorpus), bySplit: plain(e.bySplit), byLang: plain(e.byLang), journeys: { ...e.journeys, played: undefined } }, null, 2));
     return;
   }
-  console.log(`Accuracy on real reports · ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC · node ${process.version} · command: npm run eval`);
+  console.log(`Accuracy on real reports · ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'} · command: npm run eval${argv.length ? ` -- ${argv.join(' ')}` : ''}`);
   console.log('');
   console.log(['corpus'.padEnd(14), 'entries'.padStart(7), 'known'.padStart(6), ' top-1 ', ' top-3 ', 'confirmed', 'precision', 'unk conf', ' unk %  ', 'unclear'].join('  '));
   for (const [name, f] of e.byCorpus) console.log(row(name, f));
@@ -76,4 +96,10 @@ async function main() {
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await main().catch((err) => {
+    // A broken knowledge base or corpus is the writer's to fix: its located message, no stack.
+    console.error(`eval: ${err?.message ?? err}`);
+    process.exitCode = 1;
+  });
+}
