@@ -38,7 +38,8 @@ const functions: Record<Derivation['fn'], DeriveFn> = {
   urlIsHttps: ([url]) => {
     if (url === undefined) return undefined;
     const p = parseFormUrl(url);
-    return p ? p.scheme === 'https' : false;
+    // A broken address that still starts with https:// does use https; the breakage is urlValid's to say.
+    return p ? p.scheme === 'https' : typeof url === 'string' && /^\s*["'<]*https:\/\//i.test(url);
   },
   urlPathMatches: ([url], d) => {
     if (url === undefined) return undefined;

@@ -33,7 +33,8 @@ function parse(text: string): ParsedUrl | null {
   // An IP literal (IPv6 in brackets) is a host as well; the URL parser has already written it canonically.
   const host = canonicalIp(u.hostname) ?? normalizeHost(u.hostname);
   if (!host) return null;
-  if (!/^[a-z0-9.-]+$/.test(host) && !/^[0-9a-f:.]+$/.test(host)) return null;
+  // Underscores are not valid in DNS host names, yet internal hosts carry them and the clients connect.
+  if (!/^[a-z0-9._-]+$/.test(host) && !/^[0-9a-f:.]+$/.test(host)) return null;
   return {
     scheme: u.protocol.slice(0, -1).toLowerCase(),
     host,
@@ -58,7 +59,7 @@ export function hostOf(text: unknown): string | null {
   const m = /^\s*(?:[a-z]+:\/\/)?([^/\s:?#]+)/i.exec(text);
   if (!m || !m[1]!.includes('.')) return null;
   const host = normalizeHost(m[1]!);
-  return host && /^[a-z0-9.-]+$/.test(host) ? host : null;
+  return host && /^[a-z0-9._-]+$/.test(host) ? host : null;
 }
 
 /** Fills `{host}` and `{port}` (`:443` style, empty for the default) in a URL template. */

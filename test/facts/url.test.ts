@@ -26,7 +26,10 @@ describe('URL facts derived from what was typed', () => {
     ['https://[::1]:8443/EWS/Exchange.asmx', { urlValid: true, urlIsEwsEndpoint: true, urlHost: '::1' }],
     ['https://[2001:DB8::1]/owa/', { urlValid: true, urlIsOwa: true, urlHost: '2001:db8::1', suggestedEwsUrl: 'https://[2001:db8::1]/EWS/Exchange.asmx' }],
     ['https://[::ffff:127.0.0.1]/EWS/Exchange.asmx', { urlValid: true, urlHost: '::ffff:7f00:1' }],
-    ['https://[::1/EWS/Exchange.asmx', { urlValid: false }],
+    ['https://[::1/EWS/Exchange.asmx', { urlValid: false, urlIsHttps: true }],
+    // An internal host with an underscore (seen in a real report) is a usable address, not a typo.
+    ['https://my_proxy:1234/EWS/Exchange.asmx', { urlValid: true, urlIsHttps: true, urlHost: 'my_proxy', urlIsEwsEndpoint: true }],
+    ['https://mail example.com/EWS', { urlValid: false, urlIsHttps: true }],
   ])('%j', (url, expected) => {
     expect(derived({ url })).toMatchObject(expected);
   });
