@@ -44,7 +44,7 @@ export function buildProgram(): Command {
     .option('-f, --fact <name=value>', 'a known fact (repeatable), e.g. --fact httpStatus=401', collect, [])
     .option('-s, --symptom <id>', 'the symptom id, if already known')
     .addOption(answerLangOption())
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'md', 'html', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'output format; summary is the case as Markdown for a ticket (as POST /v1/summary)').choices(['text', 'md', 'html', 'json', 'summary']).default('text'))
     .option('-i, --input <file>', 'read the JSON request from a file, or - for standard input')
     .option('--interactive', 'ask the next questions in the terminal until a cause is confirmed')
     .option('--probe <url>', 'probe this Exchange URL first and diagnose with what it observes (email and username come from --fact)')
