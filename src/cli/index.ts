@@ -146,6 +146,8 @@ export function buildProgram(): Command {
     .option('--learn-interval <ms>', 'how often the learned priors are read again from the database, which other instances write too (env KB_LEARN_INTERVAL_MS; default 30000)')
     .option('--feedback-token <token>', 'require "Authorization: Bearer <token>" on POST /v1/feedback, 16+ characters (prefer env KB_FEEDBACK_TOKEN: arguments are visible to other users)')
     .option('--feedback-rate-limit <n>', 'feedback answers per client and --rate-window, 0 for only the general limit (env KB_FEEDBACK_RATE_LIMIT; default 20)')
+    .option('--allow-probe', 'offer the live test from the page and POST /v1/probe: the server connects to the Exchange URL a caller names, never to loopback, private, link-local or metadata addresses (env KB_ALLOW_PROBE)')
+    .option('--probe-rate-limit <n>', 'live tests per client and --rate-window, 1 to 1000 (env KB_PROBE_RATE_LIMIT; default 5)')
     .action(async (opts) => {
       await (await import('./serve.ts')).runServe(opts);
     });

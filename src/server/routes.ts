@@ -323,6 +323,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
         kb: { name: kb.data.settings.name, version: kb.data.settings.version, generation: holder.generation, loadedAt: holder.loadedAt.toISOString() },
         watching: holder.watching,
         feedback: Boolean(ctx.feedback),
+        probe: limits.allowProbe,
         learning: ctx.learner ? ctx.learner.status : null,
         lastReload: last,
       };
