@@ -105,7 +105,7 @@ describe('the live test against a real EWS endpoint on 127.0.0.1', () => {
   });
 
   it('follows no redirect to another host: neither to a metadata address nor to another server on 127.0.0.1', async () => {
-    const other = await fixture.keep(httpServer((_req, res) => res.end('should never be asked')));
+    const other = await fixture.keep(httpServer((_req, res) => void res.end('should never be asked')));
     for (const location of ['http://169.254.169.254/latest/meta-data/', `http://127.0.0.1:${other.port}/EWS/Exchange.asmx`, `https://localhost:${other.port}/`]) {
       const redirecting = await fixture.keep(
         httpsServer(fixture.pki.right, (_req, res) => {
