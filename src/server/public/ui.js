@@ -91,13 +91,15 @@ export function clearFlash() {
  * `what` names the value for screen readers.
  */
 export function copyButton(value, what, className = 'button small secondary copy-value') {
-  const button = h('button', { type: 'button', class: className, 'data-copy': value, 'aria-label': L('copyWhat', { what }), text: L('copy') });
+  // The visible word starts the accessible name ("Copy: https://…"), so speech input finds it by what it shows.
+  const word = document.createTextNode(L('copy'));
+  const button = h('button', { type: 'button', class: className, 'data-copy': value }, word, h('span', { class: 'visually-hidden', text: `: ${what}` }));
   button.addEventListener('click', async () => {
     const ok = await copyToClipboard(value);
-    button.textContent = ok ? L('copiedShort') : L('copy');
+    word.textContent = ok ? L('copiedShort') : L('copy');
     flash(ok ? L('copiedWhat', { what }) : L('copyFailed'));
     setTimeout(() => {
-      button.textContent = L('copy');
+      word.textContent = L('copy');
     }, 2000);
   });
   return button;
