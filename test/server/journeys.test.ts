@@ -177,6 +177,21 @@ describe('answering, keyboard only', () => {
     expect(problems).toEqual([]);
   }, 90_000);
 
+  browserTest('pasting a message and pressing Enter: the list of known messages closes and stays closed', async () => {
+    const { page, problems } = await open('en-US', phone);
+    await tabTo(page, '#message');
+    await page.evaluate(() => navigator.clipboard.writeText('The remote server returned an error: (401) Unauthorized.'));
+    await page.keyboard.press('Control+V');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#symptom-title')?.textContent === 'Unauthorized');
+    await page.waitForTimeout(600);
+    expect(await page.locator('#suggestions').isHidden()).toBe(true);
+    expect(await page.getAttribute('#message', 'aria-expanded')).toBe('false');
+    await page.screenshot({ path: join(artifacts, 'journey-en-phone-pasted.png'), fullPage: false });
+    await axe(page, 'a pasted message on a phone');
+    expect(problems).toEqual([]);
+  }, 60_000);
+
   browserTest('a double click sets one answer, not two', async () => {
     const { page, problems } = await open('en-US', desktop, `#lang=en&m=${encodeURIComponent('Unauthorized')}`);
     await page.waitForSelector('#next-question button.answer');
@@ -314,6 +329,14 @@ describe('a case that ends', () => {
     const label = (await page.locator('#known-list tr .known-label').first().boundingBox())!;
     expect(label.width).toBeGreaterThan(100);
     await page.screenshot({ path: join(artifacts, 'journey-en-phone-confirmed.png'), fullPage: false });
+    // The why of the top cause in the person's words: labels and values, no fact id.
+    const why = page.locator('#cause-list > li').first().locator('.why-details');
+    await why.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    const items = await why.locator('li').allTextContents();
+    expect(items).toContain('URL ends in /EWS/Exchange.asmx: no');
+    const ids = [...kb.data.facts.keys()].filter((id) => /[A-Z]/.test(id));
+    expect(items.filter((t) => ids.some((id) => t.includes(id)))).toEqual([]);
     await axe(page, 'a confirmed case on a phone');
     expect(problems).toEqual([]);
   }, 60_000);
