@@ -317,6 +317,7 @@ export const de: Record<keyof typeof en, string> = {
   'summary.ruledOut': 'Ausgeschlossen',
   'summary.nextStep': 'Nächster Schritt',
   'summary.nextQuestion': 'Nächste Frage',
+  'summary.knownMessages': 'Fragen Sie, ob das CRM eine dieser Meldungen angezeigt hat',
   'summary.collect': 'Was Sie sammeln',
   'summary.nothingNext': 'Keine offenen Fragen.',
   'summary.kb': 'Wissensbasis {name} {version}',

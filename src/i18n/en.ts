@@ -315,6 +315,7 @@ export const en = {
   'summary.ruledOut': 'Ruled out',
   'summary.nextStep': 'Next step',
   'summary.nextQuestion': 'Next question',
+  'summary.knownMessages': 'Ask whether the CRM showed one of these messages',
   'summary.collect': 'What to collect',
   'summary.nothingNext': 'Nothing left to ask.',
   'summary.kb': 'Knowledge base {name} {version}',

@@ -129,6 +129,8 @@ function nextStep(result: DiagnoseResult, ctx: SummaryContext, lang: Lang): stri
     const options = question.options.length > 0 ? ` (${question.options.map((o) => o.label).join(' / ')})` : '';
     out.push(`${t(lang, 'summary.nextQuestion')}: ${question.question}${options}`);
   }
+  const messages = result.assessment.messages ?? [];
+  if (messages.length > 0) out.push(`${t(lang, 'summary.knownMessages')}:\n${messages.map((m) => `- ${m.text}`).join('\n')}`);
   if (result.assessment.collect.length > 0) {
     out.push(`${t(lang, 'summary.collect')}:\n${result.assessment.collect.map((c) => `- ${c.text}`).join('\n')}`);
   }

@@ -3,7 +3,7 @@
 // the case summary and "New case"; an unclear case offers the CRM's known messages and what to collect.
 
 import { feedbackControls } from './feedback.js';
-import { $, addCommandButtons, copyButton, currentLang, h, L } from './ui.js';
+import { $, addCommandButtons, copyButton, h, L } from './ui.js';
 
 /**
  * The part of a cause's guidance that says how to fix it: the third `##` section. kb lint holds every
@@ -71,16 +71,6 @@ export function renderOutcome(result, page) {
   panel.hidden = false;
 }
 
-/** The CRM's known messages (GET v1/symptoms), per language, loaded once per language. */
-const knownMessages = new Map();
-async function messagesIn(lang) {
-  if (!knownMessages.has(lang)) {
-    const res = await fetch(`v1/symptoms?lang=${lang}`);
-    knownMessages.set(lang, res.ok ? (await res.json()).symptoms : []);
-  }
-  return knownMessages.get(lang);
-}
-
 export function renderUnclear(result, page) {
   const card = $('unclear');
   const body = $('unclear-body');
@@ -89,8 +79,12 @@ export function renderUnclear(result, page) {
     body.replaceChildren();
     return;
   }
-  const lang = currentLang();
-  const list = h('ul', { class: 'known-messages' });
+  // The CRM's own messages, one per symptom in the asked language, for the agent to pick the one seen.
+  const list = h(
+    'ul',
+    { class: 'known-messages' },
+    ...(result.assessment.messages ?? []).map((m) => h('li', {}, h('button', { type: 'button', class: 'chip-button', 'data-symptom': m.symptom, text: m.text, onclick: () => page.useMessage(m.text) }))),
+  );
   const collect = result.assessment.collect;
   body.replaceChildren(
     h('p', { class: 'unclear-reason', text: L(`unclear.${result.assessment.reason}`) }),
@@ -101,14 +95,4 @@ export function renderUnclear(result, page) {
     h('div', { class: 'outcome-actions' }, h('button', { type: 'button', class: 'button secondary', id: 'unclear-summary', text: L('copySummary'), onclick: () => page.copySummary() })),
   );
   card.hidden = false;
-  messagesIn(lang)
-    .then((symptoms) => {
-      if (currentLang() !== lang || !list.isConnected) return;
-      list.replaceChildren(
-        ...symptoms.flatMap((s) =>
-          (s.messages[lang] ?? []).slice(0, 1).map((text) => h('li', {}, h('button', { type: 'button', class: 'chip-button', 'data-symptom': s.id, text, onclick: () => page.useMessage(text) }))),
-        ),
-      );
-    })
-    .catch(() => {});
 }
