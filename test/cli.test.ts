@@ -75,7 +75,7 @@ describe('kb diagnose', () => {
   it('asks in German when the message is German, without --lang', async () => {
     const r = await kb(['diagnose', 'Nicht autorisiert', '--interactive', '--format', 'md'], 'nein\n');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Antwort (leer zum Überspringen, q zum Beenden)');
+    expect(r.stdout).toContain('Antwort (leer: weiß ich nicht, q zum Beenden)');
     expect(r.stdout).toContain('Eine Ursache ist bestätigt.');
   });
 

@@ -13,7 +13,8 @@ interface DiagnoseOptions {
   fact: string[];
   symptom?: string;
   lang?: Lang;
-  format: ResultFormat;
+  /** `summary`: the case as Markdown for a ticket, the same text as POST /v1/summary. */
+  format: ResultFormat | 'summary';
   input?: string;
   interactive?: boolean;
   kb?: string;
@@ -78,7 +79,7 @@ export async function runDiagnose(message: string[], opts: DiagnoseOptions): Pro
   }
   const result = await diagnose(kb, request);
   printWarnings(result);
-  process.stdout.write(await render(result, opts.format));
+  process.stdout.write(await render(result, opts.format, kb, request));
 }
 
 /**
@@ -90,14 +91,18 @@ function printWarnings(result: DiagnoseResult): void {
 }
 
 /** JSON needs no Markdown machinery; the renderers load only for the other formats (start-up time). */
-async function render(result: DiagnoseResult, format: ResultFormat): Promise<string> {
+async function render(result: DiagnoseResult, format: DiagnoseOptions['format'], kb: CompiledKnowledgeBase, request: DiagnoseRequest): Promise<string> {
   if (format === 'json') return `${JSON.stringify(result, null, 2)}\n`;
+  if (format === 'summary') {
+    const { renderSummary, summaryContext } = await import('../render/summary.ts');
+    return renderSummary(result, summaryContext(kb, request));
+  }
   // The terminal text leaves the warnings out: they were just printed on standard error.
   return (await import('../render/result.ts')).renderResult(result, format, { color: colorEnabled(process.env, process.stdout.isTTY), warnings: format !== 'text' });
 }
 
 /** Asks the next question until a cause is confirmed, nothing is left to ask, or input ends. */
-async function interactive(kb: CompiledKnowledgeBase, request: DiagnoseRequest, format: ResultFormat): Promise<void> {
+async function interactive(kb: CompiledKnowledgeBase, request: DiagnoseRequest, format: DiagnoseOptions['format']): Promise<void> {
   const rl = createInterface({ input: process.stdin, terminal: false });
   const lines = rl[Symbol.asyncIterator]();
   const skipped = new Set<string>();
@@ -105,14 +110,17 @@ async function interactive(kb: CompiledKnowledgeBase, request: DiagnoseRequest, 
   let warned = false;
   try {
     for (;;) {
-      const result = await diagnose(kb, { ...request, facts: facts as DiagnoseRequest['facts'] });
+      // An empty answer is "I don't know": the engine never asks it again and the next-best question follows.
+      const unknown = [...new Set([...(request.unknown ?? []), ...skipped])];
+      const current: DiagnoseRequest = { ...request, facts: facts as DiagnoseRequest['facts'], ...(unknown.length > 0 ? { unknown } : {}) };
+      const result = await diagnose(kb, current);
       if (!warned) printWarnings(result);
       warned = true;
       const lang = result.lang as Lang;
       const question = result.questions.find((q) => !skipped.has(q.fact));
       const confirmed = result.causes[0]?.status === 'confirmed';
       if (confirmed || !question) {
-        process.stdout.write(await render(result, format));
+        process.stdout.write(await render(result, format, kb, current));
         process.stdout.write(`\n${t(lang, confirmed ? 'ui.confirmedStop' : 'ui.done')}\n`);
         return;
       }
@@ -123,13 +131,13 @@ async function interactive(kb: CompiledKnowledgeBase, request: DiagnoseRequest, 
       const next = await lines.next();
       if (next.done) {
         process.stdout.write('\n');
-        process.stdout.write(await render(result, format));
+        process.stdout.write(await render(result, format, kb, current));
         return;
       }
       const answer = next.value.trim();
       process.stdout.write(process.stdin.isTTY ? '' : `${answer}\n`);
       if (answer.toLowerCase() === 'q') {
-        process.stdout.write(await render(result, format));
+        process.stdout.write(await render(result, format, kb, current));
         return;
       }
       if (answer === '') {

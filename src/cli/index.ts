@@ -44,7 +44,7 @@ export function buildProgram(): Command {
     .option('-f, --fact <name=value>', 'a known fact (repeatable), e.g. --fact httpStatus=401', collect, [])
     .option('-s, --symptom <id>', 'the symptom id, if already known')
     .addOption(answerLangOption())
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'md', 'html', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'output format; summary is the case as Markdown for a ticket (as POST /v1/summary)').choices(['text', 'md', 'html', 'json', 'summary']).default('text'))
     .option('-i, --input <file>', 'read the JSON request from a file, or - for standard input')
     .option('--interactive', 'ask the next questions in the terminal until a cause is confirmed')
     .option('--probe <url>', 'probe this Exchange URL first and diagnose with what it observes (email and username come from --fact)')
@@ -146,6 +146,8 @@ export function buildProgram(): Command {
     .option('--learn-interval <ms>', 'how often the learned priors are read again from the database, which other instances write too (env KB_LEARN_INTERVAL_MS; default 30000)')
     .option('--feedback-token <token>', 'require "Authorization: Bearer <token>" on POST /v1/feedback, 16+ characters (prefer env KB_FEEDBACK_TOKEN: arguments are visible to other users)')
     .option('--feedback-rate-limit <n>', 'feedback answers per client and --rate-window, 0 for only the general limit (env KB_FEEDBACK_RATE_LIMIT; default 20)')
+    .option('--allow-probe', 'offer the live test from the page and POST /v1/probe: the server connects to the Exchange URL a caller names, never to loopback, private, link-local or metadata addresses (env KB_ALLOW_PROBE)')
+    .option('--probe-rate-limit <n>', 'live tests per client and --rate-window, 1 to 1000 (env KB_PROBE_RATE_LIMIT; default 5)')
     .action(async (opts) => {
       await (await import('./serve.ts')).runServe(opts);
     });

@@ -31,6 +31,7 @@ export async function runServe(flags: ServeFlags, runtime: ServeRuntime = {}): P
       kb: app.kbHolder.current.data.settings.version,
       watch: config.watch,
       learn: limits.learn,
+      probe: limits.allowProbe,
       feedbackToken: limits.feedbackToken !== null,
       limits: { bodyLimit: limits.bodyLimit, maxMessageLength: limits.maxMessageLength, timeoutMs: limits.timeoutMs, rateLimit: `${limits.rateLimitMax}/${limits.rateLimitWindowMs}ms`, cors: limits.corsOrigins },
     },

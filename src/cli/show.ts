@@ -1,8 +1,7 @@
 import { loadKnowledgeBase } from '../engine/knowledge-base.ts';
 import { KbError } from '../engine/errors.ts';
 import { factList } from '../engine/fact-view.ts';
-import type { FactList } from '../generated/schema-types.ts';
-import { type Lang, type MessageKey, t } from '../i18n/index.ts';
+import { type Lang, t } from '../i18n/index.ts';
 import { closest } from '../kb/_closest.ts';
 import { colorEnabled } from './_terminal.ts';
 import { pageKey } from '../kb/model.ts';
@@ -36,22 +35,7 @@ export async function runFacts(opts: { lang?: Lang; format: 'text' | 'json'; kb?
   for (const f of list.facts) {
     const lines = [`${f.id}  ${f.type} · ${t(lang, `facts.source.${f.source}`)} · ${t(lang, `facts.cost.${f.cost}`)}`, `  ${f.description}`];
     if (f.question) lines.push(`  ${t(lang, 'facts.question')}: ${f.question}`);
-    lines.push(`  ${t(lang, 'facts.values')}: ${allowedValues(f, lang)}`);
+    lines.push(`  ${t(lang, 'facts.values')}: ${f.accepts}`);
     process.stdout.write(`${lines.join('\n')}\n\n`);
   }
-}
-
-/** What a person may give for a fact, in words: the options, yes/no, a range, the form of a version. */
-function allowedValues(f: FactList['facts'][number], lang: Lang): string {
-  if (f.source === 'derived') return t(lang, 'facts.values.derived');
-  const examples = f.examples && f.examples.length > 0 ? ` ${t(lang, 'facts.examples', { examples: f.examples.slice(0, 3).map((e) => (e === '' ? '""' : Array.isArray(e) ? e.join(', ') : String(e))).join('; ') })}` : '';
-  if (f.type === 'boolean') return t(lang, 'facts.values.boolean');
-  if (f.options.length > 0) {
-    const options = f.options.map((o) => (o.label && o.label !== o.value ? `${String(o.value)} (${o.label})` : String(o.value))).join(', ');
-    return `${t(lang, f.type === 'string-list' ? 'facts.values.someOf' : 'facts.values.oneOf')} ${options}`;
-  }
-  if (f.type === 'integer') {
-    return f.min !== undefined || f.max !== undefined ? `${t(lang, 'facts.values.range', { min: f.min ?? '…', max: f.max ?? '…' })}${examples}` : `${t(lang, 'facts.values.integer')}${examples}`;
-  }
-  return `${t(lang, `facts.values.${f.type}` as MessageKey)}${examples}`;
 }

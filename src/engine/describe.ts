@@ -1,5 +1,6 @@
 import type { ConditionReport, FactDeclaration } from '../generated/schema-types.ts';
-import { hasMessage, type Lang, t } from '../i18n/index.ts';
+import { type Lang, t } from '../i18n/index.ts';
+import { wordItem } from '../render/explain.ts';
 import type { FactMap } from './evaluate.ts';
 import { type ConditionNode, factsOf, isLeaf, type LeafCondition, type Unit } from './three-valued.ts';
 
@@ -51,17 +52,6 @@ function plainLeaf(node: ConditionNode, negate = false): { leaf: LeafCondition; 
   return plainLeaf(('all' in node ? node.all : node.any)[0]!, negate);
 }
 
-/** What the condition expects, in words ("the Exchange build is older than version 14.2.247.5"). */
-function expectation(leaf: LeafCondition, operator: string, ctx: DescribeContext): string {
-  const decl = ctx.catalogue.get(leaf.fact);
-  const label = factLabel(leaf.fact, ctx);
-  if (typeof leaf.value === 'boolean' && (operator === 'equal' || operator === 'notEqual')) {
-    return t(ctx.lang, 'cond.boolean', { description: label, value: t(ctx.lang, (operator === 'equal') === leaf.value ? 'value.true' : 'value.false') });
-  }
-  const key = `cond.${operator}`;
-  return t(ctx.lang, hasMessage(key) ? key : 'cond.other', { fact: label, operator, value: formatValue(leaf.value, ctx.lang, decl) });
-}
-
 /** Which list a unit belongs in: facts known and the condition held or failed; not known; or assumed. */
 export function unitKind(unit: Unit, facts: FactMap): ConditionReport['code'] {
   const known = factsOf(unit.node).every((f) => Object.hasOwn(facts, f));
@@ -77,25 +67,15 @@ export function unitKind(unit: Unit, facts: FactMap): ConditionReport['code'] {
  */
 export function describeUnit(unit: Unit, ctx: DescribeContext, hint = false): ConditionReport {
   const { leaf, operator } = plainLeaf(unit.node);
-  const decl = ctx.catalogue.get(leaf.fact);
   const label = factLabel(leaf.fact, ctx);
   const code = unitKind(unit, ctx.facts);
   const report: ConditionReport = { code, fact: leaf.fact, label, operator, value: leaf.value, text: '' };
   if (hint) report.hint = true;
-  if (code === 'value-unknown' || code === 'value-assumed') {
-    report.text = t(ctx.lang, 'explain.notKnown', { label });
-    return report;
-  }
-  const actual = ctx.facts[leaf.fact];
-  report.actual = actual;
-  const stated = t(ctx.lang, 'explain.value', { label, value: formatValue(actual, ctx.lang, decl) });
-  // A yes/no fact says all by its value; a threshold, or a failed comparison, also says what was needed.
-  const needsExpectation = typeof leaf.value !== 'boolean' && (code === 'value-failed' || thresholds.has(operator));
-  report.text = needsExpectation ? t(ctx.lang, 'explain.valueAgainst', { stated, expectation: expectation(leaf, operator, ctx) }) : stated;
+  if (code !== 'value-unknown' && code !== 'value-assumed') report.actual = ctx.facts[leaf.fact];
+  // The words come from the renderer: the value as the person gave it, what was wanted where the value alone does not say it.
+  report.text = wordItem(report, { lang: ctx.lang, catalogue: ctx.catalogue, facts: ctx.facts });
   return report;
 }
-
-const thresholds = new Set(['versionAtLeast', 'versionBelow', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive']);
 
 /** Items of a list without repeats (the same fact stated twice reads as noise). */
 export function uniqueItems(items: readonly ConditionReport[]): ConditionReport[] {

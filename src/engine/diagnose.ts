@@ -362,9 +362,16 @@ function reasonFor(
       reason = openFacts ? t(ctx.lang, 'reason.likely', { held, unknown: openFacts }) : t(ctx.lang, 'reason.likelyNothingOpen', { held });
       break;
     }
-    default:
-      reason = symptomTitle && onSymptom ? t(ctx.lang, 'reason.possibleSymptom', { symptom: symptomTitle }) : t(ctx.lang, 'reason.possible');
+    default: {
+      // A comparison that failed without ruling the cause out (another branch is still open) is said as such.
+      const against = [texts(e.folded.units.filter((u) => u.live && u.state === false), 'value-failed'), texts(e.hints.flatMap((h) => h.units.filter((u) => u.live && u.state === false)), 'value-failed', true)].filter(Boolean).join('; ');
+      reason = against
+        ? t(ctx.lang, 'reason.possibleAgainst', { failed: against })
+        : symptomTitle && onSymptom
+          ? t(ctx.lang, 'reason.possibleSymptom', { symptom: symptomTitle })
+          : t(ctx.lang, 'reason.possible');
       if (openFacts) reason += t(ctx.lang, 'reason.openFacts', { unknown: openFacts });
+    }
   }
   if (!onSymptom && symptomTitle) reason += t(ctx.lang, 'reason.otherSymptom', { symptom: symptomTitle });
   if (r.hiddenBy) reason += t(ctx.lang, 'reason.earlierLayer', { layer: t(ctx.lang, `layer.${r.hiddenBy}`) });

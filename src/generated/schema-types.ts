@@ -426,6 +426,14 @@ export interface FactView {
   source: 'form' | 'observed' | 'asked' | 'derived';
   cost: 'probe' | 'user' | 'it';
   description: string;
+  /**
+   * A short name for people ("Same login works in webmail"); the description stands in when the catalogue has none.
+   */
+  label: string;
+  /**
+   * What a person may give, in words ("a build number such as 15.1.2507.6 …"), for a field's own error message.
+   */
+  accepts: string;
   question?: string;
   /**
    * The answers to offer: yes/no for a boolean fact, the declared options otherwise.

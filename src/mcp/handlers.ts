@@ -6,7 +6,8 @@ import type { DiagnoseRequest, DiagnoseResult, FactValue } from '../generated/sc
 import { isLang, type Lang, t } from '../i18n/index.ts';
 import { closest } from '../kb/_closest.ts';
 import { pageKey } from '../kb/model.ts';
-import { fillPlaceholders } from '../render/index.ts';
+import { distinctByFact } from '../render/explain.ts';
+import { fillPlaceholders, renderSummary, summaryContext } from '../render/index.ts';
 import type { ToolName } from './tools.ts';
 
 /** What a tool returns: the structured result (matching its output schema) and a short text for the model. */
@@ -24,6 +25,8 @@ export async function runTool(kb: CompiledKnowledgeBase, name: ToolName, args: R
   switch (name) {
     case 'diagnose':
       return diagnoseTool(kb, args as DiagnoseRequest);
+    case 'case_summary':
+      return caseSummary(kb, args as DiagnoseRequest);
     case 'search_errors':
       return searchErrors(kb, args as { query: string; limit?: number; lang?: Lang });
     case 'get_guidance':
@@ -36,6 +39,13 @@ export async function runTool(kb: CompiledKnowledgeBase, name: ToolName, args: R
 async function diagnoseTool(kb: CompiledKnowledgeBase, request: DiagnoseRequest): Promise<ToolOutcome> {
   const result = await diagnose(kb, request);
   return { structured: result as unknown as Record<string, unknown>, text: diagnoseText(result) };
+}
+
+/** The case summary, the same text as POST /v1/summary and kb diagnose --format summary. */
+async function caseSummary(kb: CompiledKnowledgeBase, request: DiagnoseRequest): Promise<ToolOutcome> {
+  const result = await diagnose(kb, request);
+  const markdown = renderSummary(result, summaryContext(kb, request));
+  return { structured: { lang: result.lang, markdown }, text: markdown };
 }
 
 const oneLine = (s: string, max = 300) => {
@@ -63,7 +73,14 @@ export function diagnoseText(r: DiagnoseResult): string {
   if (open.length === 0) lines.push('Causes: none in the running yet; add facts or the exact error message.');
   else {
     lines.push('Causes, best first:');
-    open.slice(0, shownCauses).forEach((c, i) => lines.push(`${i + 1}. ${c.id} [${c.status}, ${c.score}] ${c.title}: ${oneLine(c.reason, 240)}`));
+    open.slice(0, shownCauses).forEach((c, i) => {
+      lines.push(`${i + 1}. ${c.id} [${c.status}, ${c.score}] ${c.title}: ${oneLine(c.reason, 240)}`);
+      // The explanation items in the words the customer gave (labels and values, no fact ids).
+      if (c.explanation.held.length > 0) lines.push(`   for it: ${oneLine(c.explanation.held.map((x) => x.text).join('; '), 240)}`);
+      if (c.explanation.failed.length > 0) lines.push(`   against it: ${oneLine(c.explanation.failed.map((x) => x.text).join('; '), 240)}`);
+      const notKnown = distinctByFact([...c.explanation.unknown, ...c.explanation.assumed]);
+      if (i === 0 && notKnown.length > 0) lines.push(`   ${oneLine(notKnown.map((x) => x.text).join('; '), 240)}`);
+    });
     if (open.length > shownCauses) lines.push(`… and ${open.length - shownCauses} more: ${open.slice(shownCauses).map((c) => c.id).join(', ')}.`);
   }
   if (ruledOut.length > 0) lines.push(`Ruled out: ${ruledOut.map((c) => c.id).join(', ')}.`);
@@ -74,6 +91,8 @@ export function diagnoseText(r: DiagnoseResult): string {
       lines.push(`- ${q.fact} (${q.type}, cost ${q.cost}${options}): ${q.question}`);
     }
   }
+  lines.push(`Assessment: ${r.assessment.state} (${r.assessment.reason}).`);
+  if (r.assessment.collect.length > 0) lines.push(`Unclear case; collect: ${r.assessment.collect.map((c) => c.text).join(' ')}`);
   lines.push(`Language: ${r.lang} (chosen by ${r.langSource}).`);
   for (const w of r.warnings) lines.push(`Warning ${w.code}${w.field ? ` (${w.field})` : ''}: ${oneLine(w.message)}`);
   if (open.length > 0) lines.push('Step-by-step guidance per cause: structuredContent.causes[].guidance, or call get_guidance with the cause id.');

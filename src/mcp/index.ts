@@ -1,7 +1,7 @@
 /**
  * The MCP tool server for chatbots. Public surface:
  *
- *   createMcpServer(kb)     an MCP `Server` with the tools diagnose, search_errors, get_guidance and
+ *   createMcpServer(kb)     an MCP `Server` with the tools diagnose, case_summary, search_errors, get_guidance and
  *                           list_facts over a compiled knowledge base (connect it to any transport);
  *   runMcpStdio(opts)       loads the knowledge base once and serves it on stdin/stdout until stdin ends,
  *                           through GuardedStdioTransport (message size and depth limits, FORBIDDEN_KEY);
@@ -31,8 +31,8 @@ export { defaultMessageLimits, GuardedStdioTransport, type MessageLimits } from 
 const instructions = [
   'Troubleshooting knowledge base for the errors a CRM shows when a Microsoft Exchange mailbox is connected over EWS.',
   "Workflow: 1) call diagnose with the customer's exact error message (and lang de or en);",
-  '2) ask the customer the first of the returned questions and call diagnose again with the same message plus all answers as facts;',
-  '3) when a cause is confirmed or clearly leads, give its guidance (in the result, or via get_guidance).',
+  '2) ask the customer the first of the returned questions and call diagnose again with the same message plus all answers as facts (a question the customer cannot answer goes into `unknown` and is not asked again);',
+  '3) when a cause is confirmed or clearly leads, give its guidance (in the result, or via get_guidance); case_summary writes the case up for a ticket.',
   'Use list_facts for fact names and allowed values, search_errors when only part of the message is known.',
 ].join(' ');
 
@@ -74,7 +74,7 @@ export function createMcpServer(kb: CompiledKnowledgeBase, options: McpServerOpt
   const log = options.log ?? defaultLog;
   const definitions = forKnowledgeBase(toolDefinitions(), kb);
   const byName = new Map<string, { def: ToolDefinition; check: (args: unknown) => void }>(
-    definitions.map((def) => [def.name, { def, check: def.name === 'diagnose' ? (args) => void checkRequest(args) : argumentChecker(def.inputSchema) }]),
+    definitions.map((def) => [def.name, { def, check: def.name === 'diagnose' || def.name === 'case_summary' ? (args) => void checkRequest(args) : argumentChecker(def.inputSchema) }]),
   );
   const tools: Tool[] = definitions.map((d) => ({
     name: d.name,

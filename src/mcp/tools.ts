@@ -6,7 +6,7 @@ import { closest } from '../kb/_closest.ts';
 import { inlineProjectSchema, inlineWithProjectRefs, type JsonSchema } from './schema-inline.ts';
 
 /** The tools the MCP server offers. */
-export type ToolName = 'diagnose' | 'search_errors' | 'get_guidance' | 'list_facts';
+export type ToolName = 'diagnose' | 'case_summary' | 'search_errors' | 'get_guidance' | 'list_facts';
 
 /** What a tool looks like to a client: the `tools/list` entry. */
 export interface ToolDefinition {
@@ -40,6 +40,12 @@ const descriptions: Record<ToolName, string> = {
     'and up to three `questions`. Loop: ask the customer the first question, then call diagnose again with the same message and everything known so far',
     'plus the answer as facts.<fact>. Stop when a cause is confirmed (or one clearly leads) and walk the customer through its guidance.',
   ].join(' '),
+  case_summary: [
+    'Write the case up for a support ticket: the same arguments as diagnose (the exact message, every fact known, `unknown` for what the customer does not know).',
+    'Returns Markdown in the asked language with the message as pasted, the facts as question → answer, the most likely cause with its status and why,',
+    'the causes ruled out and why, the next step (the fix and what IT is asked to do, the next question, or what to collect when the case is unclear) and the knowledge base\'s version.',
+    'Use it when the conversation ends or the case goes to a human; POST /v1/summary and kb diagnose --format summary give the same text.',
+  ].join(' '),
   search_errors: [
     'Find the known CRM error messages closest to a text: typos, partial text and German or English are fine.',
     'Use it when the user remembers only part of the error, or when diagnose recognised no symptom.',
@@ -60,7 +66,7 @@ const descriptions: Record<ToolName, string> = {
   ].join(' '),
 };
 
-function inputSchemaSources(): Record<Exclude<ToolName, 'diagnose'>, JsonSchema> {
+function inputSchemaSources(): Record<Exclude<ToolName, 'diagnose' | 'case_summary'>, JsonSchema> {
   return {
     search_errors: {
       type: 'object',
@@ -95,6 +101,15 @@ function inputSchemaSources(): Record<Exclude<ToolName, 'diagnose'>, JsonSchema>
 
 function outputSchemaSources(): Record<Exclude<ToolName, 'diagnose' | 'list_facts'>, JsonSchema> {
   return {
+    case_summary: {
+      type: 'object',
+      properties: {
+        lang,
+        markdown: { type: 'string', description: 'The case summary as Markdown; the same text as the tool\'s text content.' },
+      },
+      required: ['lang', 'markdown'],
+      additionalProperties: false,
+    },
     search_errors: {
       type: 'object',
       properties: {
@@ -147,16 +162,17 @@ function outputSchemaSources(): Record<Exclude<ToolName, 'diagnose' | 'list_fact
 
 const titles: Record<ToolName, string> = {
   diagnose: 'Diagnose an Exchange connection error',
+  case_summary: 'Summarise the case for a ticket',
   search_errors: 'Search known error messages',
   get_guidance: 'Get the help page of a cause or symptom',
   list_facts: 'List the fact catalogue',
 };
 
-/** The four tool definitions with self-contained JSON Schemas built from schemas/. */
+/** The five tool definitions with self-contained JSON Schemas built from schemas/. */
 export function toolDefinitions(schemas?: Record<string, object>): ToolDefinition[] {
   const inputs = inputSchemaSources();
   const outputs = outputSchemaSources();
-  const input = (name: Exclude<ToolName, 'diagnose'>) => inlineWithProjectRefs(inputs[name], schemas);
+  const input = (name: Exclude<ToolName, 'diagnose' | 'case_summary'>) => inlineWithProjectRefs(inputs[name], schemas);
   const output = (name: Exclude<ToolName, 'diagnose' | 'list_facts'>) => inlineWithProjectRefs(outputs[name], schemas);
   const make = (name: ToolName, inputSchema: JsonSchema, outputSchema: JsonSchema): ToolDefinition => ({
     name,
@@ -167,6 +183,7 @@ export function toolDefinitions(schemas?: Record<string, object>): ToolDefinitio
   });
   return [
     make('diagnose', inlineProjectSchema('diagnose-request', schemas), inlineProjectSchema('diagnose-result', schemas)),
+    make('case_summary', inlineProjectSchema('diagnose-request', schemas), output('case_summary')),
     make('search_errors', input('search_errors'), output('search_errors')),
     make('get_guidance', input('get_guidance'), output('get_guidance')),
     make('list_facts', input('list_facts'), inlineProjectSchema('fact-list', schemas)),
@@ -180,7 +197,7 @@ export function toolDefinitions(schemas?: Record<string, object>): ToolDefinitio
  */
 export function forKnowledgeBase(definitions: readonly ToolDefinition[], kb: CompiledKnowledgeBase): ToolDefinition[] {
   return definitions.map((def) => {
-    if (def.name !== 'diagnose') return def;
+    if (def.name !== 'diagnose' && def.name !== 'case_summary') return def;
     const properties = { ...(def.inputSchema['properties'] as Record<string, JsonSchema>) };
     const symptomIds = kb.data.symptoms.map((s) => s.id);
     const inputFacts = [...kb.data.facts.values()].filter((f) => f.source !== 'derived').map((f) => f.id);

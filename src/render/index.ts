@@ -4,3 +4,6 @@ export { renderTerminal } from './terminal.ts';
 export { asCodeSpan, fillPlaceholders } from './placeholders.ts';
 export { describePrior, formatPrior } from './prior.ts';
 export { renderResult, type ResultFormat } from './result.ts';
+export { renderSummary, summaryContext, type SummaryContext } from './summary.ts';
+export { labelOf, wordItem, wordValue } from './explain.ts';
+export { causeSection, sectionsOf } from './sections.ts';

@@ -26,6 +26,7 @@ export type ApiErrorCode =
   | 'CAUSE_UNKNOWN'
   | 'CAUSE_NOT_OF_SYMPTOM'
   | 'FEEDBACK_DISABLED'
+  | 'PROBE_TARGET_REFUSED'
   | 'UNAUTHORIZED'
   | 'INTERNAL';
 
@@ -43,6 +44,7 @@ export const statusOf: Readonly<Record<ApiErrorCode, number>> = {
   CAUSE_UNKNOWN: 400,
   CAUSE_NOT_OF_SYMPTOM: 400,
   UNAUTHORIZED: 401,
+  PROBE_TARGET_REFUSED: 403,
   NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,

@@ -5,7 +5,7 @@
  *   await app.listen({ port: 3000 });
  *
  * Public surface: buildServer, startServer, their option types, ApiError and the error codes.
- * Routes: POST /v1/diagnose, GET /v1/symptoms, /v1/causes/:id, /v1/facts, /v1/search, /openapi.json,
+ * Routes: POST /v1/diagnose, POST /v1/summary, POST /v1/probe (with limits.allowProbe), GET /v1/symptoms, /v1/causes/:id, /v1/facts, /v1/search, /openapi.json,
  * /healthz, /readyz, POST /v1/feedback, GET /v1/feedback/stats, and the page at /.
  * Feedback is kept in `limits.feedbackDb`, an SQLite file or a postgres:// URL (off when null, the
  * default here); with `limits.learn` diagnoses rank with priors learned from it.
@@ -26,6 +26,7 @@ import { defaultLimits, type ServerLimits } from './limits.ts';
 import { collectRoutes } from './openapi.ts';
 import { registerFeedbackRoutes } from './feedback-routes.ts';
 import { registerPage } from './page.ts';
+import { type ProbeRouteOptions, registerProbeRoute } from './probe-route.ts';
 import { KnowledgeBaseHolder } from './reload.ts';
 import { type DiagnoseFunction, registerRoutes } from './routes.ts';
 import { allSchemas } from './schemas.ts';
@@ -53,6 +54,8 @@ export interface ServerOptions {
   readonly logger?: false | { readonly level?: string; readonly stream?: Writable };
   /** Replaces the engine's diagnose() (tests: a slow one for the timeout). */
   readonly diagnose?: DiagnoseFunction;
+  /** The live test's test-only settings (an allowlist for fixtures on 127.0.0.1, a test CA, a resolver); no flag sets them. */
+  readonly probe?: ProbeRouteOptions;
 }
 
 /** The request line as logged: the path and the names of query parameters, never their values. */
@@ -201,9 +204,9 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
       maxAge: 600,
     });
   }
-  if (limits.rateLimitMax > 0 || (feedback && limits.feedbackRateLimitMax > 0)) {
+  if (limits.rateLimitMax > 0 || (feedback && limits.feedbackRateLimitMax > 0) || limits.allowProbe) {
     await app.register(rateLimit, {
-      // Without a general limit only the routes with their own (feedback) are limited.
+      // Without a general limit only the routes with their own (feedback, the live test) are limited.
       global: limits.rateLimitMax > 0,
       max: limits.rateLimitMax,
       timeWindow: limits.rateLimitWindowMs,
@@ -214,6 +217,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   const openapi = collectRoutes(app, limits);
   registerRoutes(app, { holder, limits, openapi, feedback: feedback !== null, learner, ...(options.diagnose ? { diagnose: options.diagnose } : {}) });
   registerFeedbackRoutes(app, { holder, limits, store: feedback, learner });
+  registerProbeRoute(app, limits, options.probe);
   registerPage(app);
 
   if (options.watch) {

@@ -35,6 +35,10 @@ export interface ServerLimits {
   readonly feedbackToken: string | null;
   /** Feedback answers per client and rate window (--rate-window); 0 = only the general rate limit. */
   readonly feedbackRateLimitMax: number;
+  /** Offer the live test, POST /v1/probe (kb serve --allow-probe); off by default, the route does not exist then. */
+  readonly allowProbe: boolean;
+  /** Live tests per client and rate window; always limited (at least 1), stricter than the general limit. */
+  readonly probeRateLimitMax: number;
 }
 
 export const defaultLimits: ServerLimits = {
@@ -54,6 +58,8 @@ export const defaultLimits: ServerLimits = {
   learnIntervalMs: 30_000,
   feedbackToken: null,
   feedbackRateLimitMax: 20,
+  allowProbe: false,
+  probeRateLimitMax: 5,
 };
 
 /** The feedback database `kb serve` uses without --db / KB_DB, relative to the current directory. */
@@ -80,6 +86,8 @@ export interface ServeFlags {
   readonly learnInterval?: string;
   readonly feedbackToken?: string;
   readonly feedbackRateLimit?: string;
+  readonly allowProbe?: boolean;
+  readonly probeRateLimit?: string;
 }
 
 export interface ServeConfig {
@@ -112,6 +120,8 @@ export const envVars = {
   KB_LEARN_INTERVAL_MS: '--learn-interval',
   KB_FEEDBACK_TOKEN: '--feedback-token',
   KB_FEEDBACK_RATE_LIMIT: '--feedback-rate-limit',
+  KB_ALLOW_PROBE: '--allow-probe',
+  KB_PROBE_RATE_LIMIT: '--probe-rate-limit',
 } as const;
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -184,6 +194,9 @@ export function resolveServeConfig(flags: ServeFlags, env: Readonly<Record<strin
     learnIntervalMs: integer(pick(flags.learnInterval, 'KB_LEARN_INTERVAL_MS'), '--learn-interval', 1000, 86_400_000) ?? d.learnIntervalMs,
     feedbackToken: checkFeedbackToken(pick(flags.feedbackToken, 'KB_FEEDBACK_TOKEN')),
     feedbackRateLimitMax: integer(pick(flags.feedbackRateLimit, 'KB_FEEDBACK_RATE_LIMIT'), '--feedback-rate-limit', 0, 1_000_000) ?? d.feedbackRateLimitMax,
+    allowProbe: flags.allowProbe ?? bool(env['KB_ALLOW_PROBE']) ?? d.allowProbe,
+    // A probe makes outgoing connections for the caller: never unlimited.
+    probeRateLimitMax: integer(pick(flags.probeRateLimit, 'KB_PROBE_RATE_LIMIT'), '--probe-rate-limit', 1, 1000) ?? d.probeRateLimitMax,
   };
   return {
     port,

@@ -50,7 +50,9 @@ export function collectRoutes(app: FastifyInstance, limits: ServerLimits): (kb: 
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (!route.schema) return;
-    const limited = limits.rateLimitMax > 0 && (route.config as { rateLimit?: unknown } | undefined)?.rateLimit !== false;
+    const own = (route.config as { rateLimit?: unknown } | undefined)?.rateLimit;
+    // A route with a limit of its own (feedback, the live test) is limited even without the general one.
+    const limited = (limits.rateLimitMax > 0 && own !== false) || (typeof own === 'object' && own !== null);
     for (const method of methods) if (method !== 'HEAD') routes.push({ method: method.toLowerCase(), url: route.url, schema: route.schema as RouteSchema, limited });
   });
   const docs = new WeakMap<CompiledKnowledgeBase, Record<string, unknown>>();

@@ -7,7 +7,7 @@ import type { CompiledKnowledgeBase } from '../engine/knowledge-base.ts';
 import type { DiagnoseRequest, DiagnoseResult } from '../generated/schema-types.ts';
 import { acceptedLang, isLang, type Lang } from '../i18n/index.ts';
 import { pageKey } from '../kb/model.ts';
-import { fillPlaceholders, renderHtml } from '../render/index.ts';
+import { fillPlaceholders, renderHtml, renderSummary, summaryContext } from '../render/index.ts';
 import type { PriorLearner } from '../learn/index.ts';
 import { ApiError } from './errors.ts';
 import type { ServerLimits } from './limits.ts';
@@ -55,6 +55,25 @@ function langHeaders(reply: FastifyReply, lang: Lang): void {
   void reply.header('content-language', lang).header('vary', 'Accept-Language');
 }
 
+/** Characters as the published schema's maxLength counts them (code points: an emoji is one). */
+function checkMessageLength(body: DiagnoseRequest, limits: ServerLimits): void {
+  const length = body.message === undefined || body.message.length <= limits.maxMessageLength ? 0 : codePointLength(body.message);
+  if (length > limits.maxMessageLength) {
+    throw new ApiError('MESSAGE_TOO_LONG', `The message has ${length} characters; this server reads at most ${limits.maxMessageLength}.`, 'message');
+  }
+}
+
+/** The page's link to a case as the summary shows it (`<…>`): http(s), no space, no angle bracket, no control character. */
+const permalinkPattern = '^https?://[^\\s<>\\u0000-\\u001f\\u007f]+$';
+
+function checkPermalink(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!new RegExp(permalinkPattern).test(value)) {
+    throw new ApiError('REQUEST_INVALID', 'The query parameter permalink must be an http(s) URL without spaces, angle brackets or control characters.', 'permalink');
+  }
+  return value;
+}
+
 export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { holder, limits } = ctx;
   const run = ctx.diagnose ?? engineDiagnose;
@@ -83,11 +102,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
     async (request, reply) => {
       const body = request.body as DiagnoseRequest;
       const query = request.query as { lang?: Lang; format?: 'md' | 'html' };
-      // Characters as the published schema's maxLength counts them (code points: an emoji is one).
-      const length = body.message === undefined || body.message.length <= limits.maxMessageLength ? 0 : codePointLength(body.message);
-      if (length > limits.maxMessageLength) {
-        throw new ApiError('MESSAGE_TOO_LONG', `The message has ${length} characters; this server reads at most ${limits.maxMessageLength}.`, 'message');
-      }
+      checkMessageLength(body, limits);
       const kb = holder.current;
       // An explicit language wins; without one the message decides, and Accept-Language only when it does not.
       const explicit = isLang(body.lang) ? body.lang : isLang(query.lang) ? query.lang : null;
@@ -107,6 +122,43 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
       request.log.info({ symptom: answer.symptom, top: answer.top, causes: answer.causes, facts: Object.keys(body.facts ?? {}).length }, 'diagnosed');
       langHeaders(reply, answer.lang as Lang);
       return reply.type('application/json; charset=utf-8').send(answer.json);
+    },
+  );
+
+  app.post(
+    '/v1/summary',
+    {
+      schema: {
+        operationId: 'summarize',
+        summary: 'The case as Markdown for a ticket',
+        description:
+          'The same request as POST /v1/diagnose; the answer is the case summary as `text/markdown` in the asked language: the message as pasted, the facts as question → answer, the top cause with its status and why, the causes ruled out and why, the next step (the fix and what IT is asked to do, the next question, or what to collect), the knowledge base\'s version and, with `permalink`, the link to the case. `kb diagnose --format summary` and the MCP tool `case_summary` give the same text.',
+        tags: ['diagnose'],
+        querystring: {
+          type: 'object',
+          properties: {
+            lang: langParam,
+            permalink: { type: 'string', maxLength: 8192, pattern: permalinkPattern, description: 'The page\'s link to this case (an http(s) URL), shown at the end of the summary.' },
+          },
+        },
+        body: ref('diagnose-request'),
+        response: { 200: { type: 'string', contentType: 'text/markdown', description: 'The case summary (Markdown, UTF-8).' }, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as DiagnoseRequest;
+      const query = request.query as { lang?: Lang; permalink?: string };
+      checkMessageLength(body, limits);
+      const permalink = checkPermalink(query.permalink);
+      const kb = holder.current;
+      const explicit = isLang(body.lang) ? body.lang : isLang(query.lang) ? query.lang : null;
+      const priors = ctx.learner?.priorsFor(kb);
+      const options = { ...(priors ? { priors } : {}), ...(explicit ? {} : { acceptLanguage: acceptLanguageOf(request) }) };
+      const sent = explicit ? { ...body, lang: explicit } : body;
+      const result = await withTimeout(run(kb, sent, options), limits.timeoutMs);
+      request.log.info({ symptom: result.symptom?.id ?? null, top: result.causes[0]?.id ?? null, facts: Object.keys(body.facts ?? {}).length }, 'summarized');
+      langHeaders(reply, result.lang as Lang);
+      return reply.type('text/markdown; charset=utf-8').send(renderSummary(result, summaryContext(kb, sent, permalink)));
     },
   );
 
@@ -271,6 +323,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
         kb: { name: kb.data.settings.name, version: kb.data.settings.version, generation: holder.generation, loadedAt: holder.loadedAt.toISOString() },
         watching: holder.watching,
         feedback: Boolean(ctx.feedback),
+        probe: limits.allowProbe,
         learning: ctx.learner ? ctx.learner.status : null,
         lastReload: last,
       };

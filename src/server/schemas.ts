@@ -136,6 +136,7 @@ const apiSchemas = [
       },
       watching: { type: 'boolean' },
       feedback: { type: 'boolean', description: 'Whether this server keeps feedback (POST /v1/feedback); false: the feedback routes answer 503 FEEDBACK_DISABLED.' },
+      probe: { type: 'boolean', description: 'Whether this server runs the live test (POST /v1/probe, kb serve --allow-probe); false: the route does not exist.' },
       learning: {
         description: 'null without --learn; else when the learned priors were last read from the feedback database, how many answers they count, and why the last read failed (the last good priors keep ranking).',
         oneOf: [
@@ -263,6 +264,51 @@ const apiSchemas = [
     required: ['kb', 'learning', 'settings', 'causes', 'symptoms'],
     additionalProperties: false,
   },
+  {
+    $id: `${apiBase}probe-request.json`,
+    title: 'ProbeRequest',
+    description: 'What the live test observes: an EWS URL and, to test the sign-in, the credentials. The password is only ever read from this body; it is never stored, logged or sent back.',
+    type: 'object',
+    properties: {
+      url: { type: 'string', minLength: 1, maxLength: 2048, description: 'The Exchange URL as entered in the connection form (http or https).', examples: ['https://mail.example.com/EWS/Exchange.asmx'] },
+      email: { type: 'string', maxLength: 320, description: 'The mailbox address; the EWS call opens its inbox.' },
+      username: { type: 'string', maxLength: 320, description: 'The sign-in name (DOMAIN\\user, a UPN or a plain name); the e-mail address when absent.' },
+      password: { type: 'string', maxLength: 1024, description: 'Only sent to the server over https whose certificate verifies; never stored, logged or echoed.' },
+      lang: { ...common('lang'), description: 'Language of the step titles and summaries; without it, Accept-Language decides.' },
+    },
+    required: ['url'],
+    additionalProperties: false,
+  },
+  {
+    $id: `${apiBase}probe-result.json`,
+    title: 'ProbeResult',
+    description: 'What the live test saw: the facts under the catalogue\'s names (pass them to POST /v1/diagnose as `observed`) and every step with its result.',
+    type: 'object',
+    properties: {
+      url: { type: 'string' },
+      startedAt: { type: 'string', description: 'ISO 8601.' },
+      ms: { type: 'integer', minimum: 0 },
+      facts: { type: 'object', description: 'Observed facts by catalogue name (url, dnsResolves, tcpReachable, httpStatus, authSchemes, serverVersion, certTrusted, ewsSignIn, clientErrorCode, …).' },
+      steps: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            step: { type: 'string', enum: ['url', 'dns', 'tcp', 'tls', 'http', 'ews', 'send'] },
+            status: { type: 'string', enum: ['ok', 'warning', 'failed', 'skipped'] },
+            ms: { type: 'integer', minimum: 0 },
+            summary: { type: 'string', description: 'One line for people, in the asked language.' },
+            errorCode: { type: 'string' },
+            details: { type: 'object' },
+          },
+          required: ['step', 'status', 'ms', 'summary', 'details'],
+          additionalProperties: false,
+        },
+      },
+    },
+    required: ['url', 'startedAt', 'ms', 'facts', 'steps'],
+    additionalProperties: false,
+  },
 ] as const;
 
 export const api = {
@@ -275,6 +321,8 @@ export const api = {
   feedbackRequest: apiRef('feedback-request'),
   feedbackCreated: apiRef('feedback-created'),
   feedbackStats: apiRef('feedback-stats'),
+  probeRequest: apiRef('probe-request'),
+  probeResult: apiRef('probe-result'),
 };
 
 /** Every schema the server registers with app.addSchema: the project's files, then the API's own. */

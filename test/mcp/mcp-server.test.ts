@@ -27,9 +27,9 @@ const expectError = (result: Awaited<ReturnType<typeof call>>, code: string, fie
 };
 
 describe('kb mcp: tools/list', () => {
-  it('lists the four tools with self-contained input and output schemas and actionable descriptions', async () => {
+  it('lists the five tools with self-contained input and output schemas and actionable descriptions', async () => {
     const { tools } = await mcp.client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['diagnose', 'get_guidance', 'list_facts', 'search_errors']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['case_summary', 'diagnose', 'get_guidance', 'list_facts', 'search_errors']);
     for (const tool of tools) {
       expect(tool.description?.length ?? 0).toBeGreaterThan(150);
       expect(tool.inputSchema.type).toBe('object');

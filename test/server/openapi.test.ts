@@ -33,7 +33,7 @@ afterAll(async () => {
 describe('/openapi.json', () => {
   test('is OpenAPI 3.1 with every route and a server', () => {
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/openapi.json', '/readyz', '/v1/causes/{id}', '/v1/diagnose', '/v1/facts', '/v1/feedback', '/v1/feedback/stats', '/v1/search', '/v1/symptoms']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/openapi.json', '/readyz', '/v1/causes/{id}', '/v1/diagnose', '/v1/facts', '/v1/feedback', '/v1/feedback/stats', '/v1/search', '/v1/summary', '/v1/symptoms']);
     expect(doc.servers).toEqual([expect.objectContaining({ url: '/' })]);
     const op = doc.paths['/v1/diagnose']!['post']!;
     expect(op.requestBody!.content['application/json']!.schema.$ref).toBe('#/components/schemas/DiagnoseRequest');

@@ -85,6 +85,8 @@ browserTest('an agent works a German case with a typo, answers a question, switc
   expect(answer, `no answer to ${question.fact} changes the top cause`).toBeDefined();
   const topBefore = await topCause(page);
   expect(topBefore).toBe(before.causes[0]!.id);
+  // A new question's buttons are armed half a second after they appear (a double click sets one answer).
+  await page.waitForTimeout(550);
   await page.locator(`#next-question button.answer[data-value='${JSON.stringify(answer!.value)}']`).click();
   await page.waitForFunction((previous) => document.querySelector<HTMLElement>('#cause-list > li')?.dataset['cause'] !== previous, topBefore);
   const topAfter = await topCause(page);
@@ -93,7 +95,7 @@ browserTest('an agent works a German case with a typo, answers a question, switc
   if ((await page.locator('#next-question button, #next-question input').count()) > 0) {
     await page.waitForFunction(() => document.activeElement?.closest('#next-question') !== null);
   }
-  expect(await page.locator(`#known-list li[data-fact='${question.fact}'] .known-value`).textContent()).toBe(answer!.label);
+  expect(await page.locator(`#known-list tr[data-fact='${question.fact}'] .known-value`).textContent()).toBe(answer!.label);
   expect(await page.locator('#cause-list > li').first().locator('.badge').textContent()).toMatch(/^(bestätigt|wahrscheinlich|möglich)$/);
   // The top cause's guidance is open, rendered from sanitised HTML, and can be copied for a ticket.
   const first = page.locator('#cause-list > li').first();
@@ -127,9 +129,9 @@ browserTest('an agent works a German case with a typo, answers a question, switc
   expect(await reopened.locator('h1').textContent()).toBe('Exchange connection troubleshooter');
   await reopened.waitForSelector('#cause-list > li[data-cause]');
   expect(await topCause(reopened)).toBe(topAfter);
-  expect(await reopened.locator(`#known-list li[data-fact='${question.fact}']`).count()).toBe(1);
+  expect(await reopened.locator(`#known-list tr[data-fact='${question.fact}']`).count()).toBe(1);
   // Removing the answer goes back to the first ranking.
-  await reopened.locator(`#known-list li[data-fact='${question.fact}'] button.remove`).click();
+  await reopened.locator(`#known-list tr[data-fact='${question.fact}'] button.remove`).click();
   await reopened.waitForFunction((previous) => document.querySelector<HTMLElement>('#cause-list > li')?.dataset['cause'] === previous, topBefore);
   expect(reopened.url()).not.toContain(`f.${question.fact}=`);
 
@@ -158,8 +160,8 @@ browserTest('what a user typed is shown as text, never run as HTML', async () =>
   const typed = '<b onmouseover=alert(1)>bold</b>';
   await row.locator('input').fill(typed);
   await row.locator('input').press('Enter');
-  await page.waitForSelector(`#known-list li[data-fact='${fact}']`);
-  expect(await page.locator(`#known-list li[data-fact='${fact}'] .known-value`).textContent()).toBe(typed);
+  await page.waitForSelector(`#known-list tr[data-fact='${fact}']`);
+  expect(await page.locator(`#known-list tr[data-fact='${fact}'] .known-value`).textContent()).toBe(typed);
   expect(await page.locator('#known-list b, main b').count()).toBe(0);
   expect(problems.filter((p) => !p.includes('/x'))).toEqual([]);
 }, 60_000);

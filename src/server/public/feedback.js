@@ -30,6 +30,18 @@ function storeToken(token) {
   }
 }
 
+/**
+ * The answers sent in this page's life, by symptom and cause: the buttons stay answered when the page
+ * draws the cause again (another answer, a language switch), so nobody sends the same answer twice.
+ */
+const answered = new Map();
+const answerKey = (cause) => `${ui.symptom() ?? ''} ${cause.id}`;
+
+/** Forgets the answers sent (a new case). */
+export function resetFeedback() {
+  answered.clear();
+}
+
 /** Cause ids per symptom id (GET v1/symptoms), loaded on the first answer. */
 let symptomCauses = null;
 
@@ -86,6 +98,7 @@ export function feedbackControls(cause) {
       const result = await send(cause, solved);
       if (result.ok) {
         done = true;
+        answered.set(answerKey(cause), solved);
         area.hidden = true;
         area.replaceChildren();
         status.textContent = L(solved ? 'feedbackThanks' : 'feedbackThanksNotSolved');
@@ -137,7 +150,15 @@ export function feedbackControls(cause) {
     buttons.push(b);
     return b;
   };
-  return [status, button(false, 'notSolvedIt'), button(true, 'solvedIt'), area];
+  const controls = [status, button(false, 'notSolvedIt'), button(true, 'solvedIt'), area];
+  if (answered.has(answerKey(cause))) {
+    const solved = answered.get(answerKey(cause));
+    done = true;
+    setDisabled(true);
+    status.textContent = L(solved ? 'feedbackThanks' : 'feedbackThanksNotSolved');
+    for (const b of buttons) b.classList.toggle('chosen', b.dataset.solved === String(solved));
+  }
+  return controls;
 }
 
 /** "Learned from feedback: this cause solved 25 of 31 reported cases" under the reason, or null. */
