@@ -92,6 +92,8 @@ async function main() {
       const bad = o.cause ? o.top !== o.cause || (o.confirmed && o.top !== o.cause) : o.confirmed;
       if (bad) console.log(`${o.corpus}/${o.id} [${o.split}] expected ${o.cause ?? `(unknown: ${o.unknownCause})`} got ${o.top ?? '-'} ${o.topStatus ?? ''} top3=${o.top3.join(',')}${o.error ? ` ERROR ${o.error}` : ''}`);
     }
+  }
+  if (args.has('--failures') || showAll || args.has('--journeys')) {
     for (const p of j.played) if (!p.solved || args.has('--journeys')) console.log(`journey ${p.solved ? 'ok' : 'FAILED'} ${p.name}: expected ${p.cause} got ${p.top} ${p.topStatus} after ${p.asked.join(' → ') || 'no questions'}`);
   }
 }
