@@ -11,7 +11,7 @@ import { type DescribeContext, describeUnit, factLabel, uniqueItems } from './de
 import { answerOptions } from './fact-view.ts';
 import { factsOf, type Unit } from './three-valued.ts';
 import { KbError } from './errors.ts';
-import { type CompiledCause, type Evaluation, evaluateCause, type FactMap, verdictDirect } from './evaluate.ts';
+import { type CompiledCause, type Evaluation, evaluateCauses, type FactMap, verdictDirect } from './evaluate.ts';
 import type { CompiledKnowledgeBase } from './knowledge-base.ts';
 import { chooseQuestions, hypotheticalAnswers } from './questions.ts';
 import type { Recognition } from '../recognize/index.ts';
@@ -219,14 +219,9 @@ async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseReques
   } else {
     for (const f of Object.keys(base)) for (const c of kb.byFact.get(f) ?? []) if (!relevant.has(c.decl.id)) relevant.set(c.decl.id, { onSymptom: true });
   }
-  const toRun = [...relevant];
-  const evaluated = await Promise.all(
-    toRun.map(async ([id, { onSymptom }]) => {
-      const cause = kb.causes.get(id)!;
-      const evaluation = await evaluateCause(cause, facts);
-      return { cause, onSymptom, evaluation, folded: evaluation.folded };
-    }),
-  );
+  const toRun = [...relevant].map(([id, { onSymptom }]) => ({ cause: kb.causes.get(id)!, onSymptom }));
+  const evaluations = await evaluateCauses(toRun.map((r) => r.cause), facts);
+  const evaluated = toRun.map((r, i) => ({ cause: r.cause, onSymptom: r.onSymptom, evaluation: evaluations[i]! }));
   const symptomId = symptom?.id ?? null;
   const learned = (decl: CompiledCause['decl']) => priors?.get(symptomId, decl.id) ?? { declared: declaredPrior(decl, symptomId), learned: null, solved: 0, notSolved: 0, bounded: false };
   const prior = (decl: CompiledCause['decl']) => (priors ? learned(decl).learned : null) ?? declaredPrior(decl, symptomId);

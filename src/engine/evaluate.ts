@@ -6,43 +6,126 @@ import { type ConditionNode, type Folded, fold, isLeaf, type LeafCondition, type
 
 export type FactMap = Readonly<Record<string, FactValue>>;
 
-/** A cause with its json-rules-engine rule. */
+/** A cause with its conditions and hints, evaluated through the knowledge base's leaf rules. */
 export interface CompiledCause {
   readonly decl: CauseDeclaration;
   readonly conditions: ConditionNode;
   /** Evidence that raises the cause without being required (CauseDeclaration.hints). */
   readonly hints: readonly ConditionNode[];
-  /** Built on first use and kept for the life of the knowledge base (never per call). */
-  readonly engine: Engine;
+  /** The json-rules-engine rules of the knowledge base, one per distinct condition on one fact. */
+  readonly rules: LeafRules;
+  /** Facts the leaves of its conditions and hints compare (not those compared by reference). */
+  readonly leafFacts: readonly string[];
+}
+
+export function compileCause(decl: CauseDeclaration, rules: LeafRules): CompiledCause {
+  const conditions = decl.conditions as unknown as ConditionNode;
+  const hints = (decl.hints ?? []) as unknown as ConditionNode[];
+  const leafFacts = new Set<string>();
+  for (const node of [conditions, ...hints]) for (const leaf of leavesOf(node)) leafFacts.add(rules.add(leaf).fact);
+  return { decl, conditions, hints, rules, leafFacts: [...leafFacts] };
+}
+
+function leavesOf(node: ConditionNode, out: LeafCondition[] = []): LeafCondition[] {
+  if (isLeaf(node)) out.push(node);
+  else if ('not' in node) leavesOf(node.not, out);
+  else for (const child of 'all' in node ? node.all : node.any) leavesOf(child, out);
+  return out;
+}
+
+/** A distinct leaf condition (fact, operator, value): the json-rules-engine rule that decides it. */
+interface LeafRule {
+  readonly id: number;
+  readonly fact: string;
+  /** The fact compared by reference (`value: { fact: x }`), if any. */
+  readonly ref: string | undefined;
+  readonly properties: RuleProperties;
+}
+
+/** The engines of one fact: its leaf rules, and idle engines holding them (one run at a time each). */
+interface FactEngines {
+  readonly rules: LeafRule[];
+  /** Facts its rules compare with by reference. */
+  readonly refs: Set<string>;
+  readonly idle: Engine[];
 }
 
 /**
- * One engine per cause, so a diagnosis runs only the causes that matter for it. The engine is built
- * the first time the cause is evaluated: a knowledge base of 10,000 causes loads without building
- * 10,000 engines, most of which a process may never need.
+ * json-rules-engine, driven once per knowledge base: every distinct leaf condition of every cause and
+ * hint is one rule, and the rules on one fact share an engine. A diagnosis runs, for each known fact
+ * the relevant causes read, that fact's engine once; the rule results are the leaf values the
+ * three-valued fold combines. A leaf on a fact nobody gave is unknown whatever an engine would make
+ * of `undefined`, so it is not run. Engines are built on first use of their fact and reused; a run
+ * holds its engine (json-rules-engine keeps the run's state on the engine), so concurrent diagnoses
+ * take other engines from the pool.
  */
-export function compileCause(decl: CauseDeclaration): CompiledCause {
-  let engine: Engine | undefined;
-  const hints = (decl.hints ?? []) as unknown as ConditionNode[];
-  return {
-    decl,
-    conditions: decl.conditions as unknown as ConditionNode,
-    hints,
-    get engine() {
-      if (!engine) {
-        engine = new Engine([], { allowUndefinedFacts: true });
-        for (const [name, fn] of Object.entries(customOperators)) engine.addOperator(name, fn);
-        const rule: RuleProperties = { name: decl.id, conditions: decl.conditions as unknown as TopLevelCondition, event: { type: 'cause', params: { id: decl.id } } };
-        engine.addRule(rule);
-        // Each hint is a rule of its own, so one run reports the conditions and every hint.
-        hints.forEach((hint, i) => {
-          const top = (isLeaf(hint) || 'not' in hint ? { all: [hint] } : hint) as unknown as TopLevelCondition;
-          engine!.addRule({ name: `${decl.id}#hint${i}`, conditions: top, event: { type: 'hint', params: { id: decl.id, hint: i } } });
-        });
+export class LeafRules {
+  readonly #byKey = new Map<string, LeafRule>();
+  readonly #byNode = new Map<LeafCondition, LeafRule>();
+  readonly #byFact = new Map<string, FactEngines>();
+
+  /** Registers a leaf of a cause's conditions; the same condition elsewhere shares its rule. */
+  add(leaf: LeafCondition): LeafRule {
+    const known = this.#byNode.get(leaf);
+    if (known) return known;
+    const key = JSON.stringify([leaf.fact, leaf.operator, leaf.value]);
+    let rule = this.#byKey.get(key);
+    if (!rule) {
+      const id = this.#byKey.size;
+      const condition = { fact: leaf.fact, operator: leaf.operator, value: leaf.value } as unknown as TopLevelCondition;
+      rule = { id, fact: leaf.fact, ref: referencedFact(leaf.value), properties: { name: String(id), conditions: { all: [condition] } as TopLevelCondition, event: { type: 'leaf' } } };
+      this.#byKey.set(key, rule);
+      let group = this.#byFact.get(leaf.fact);
+      if (!group) {
+        group = { rules: [], refs: new Set(), idle: [] };
+        this.#byFact.set(leaf.fact, group);
       }
-      return engine;
-    },
-  };
+      group.rules.push(rule);
+      if (rule.ref !== undefined) group.refs.add(rule.ref);
+    }
+    this.#byNode.set(leaf, rule);
+    return rule;
+  }
+
+  /** The id of a registered leaf (results are indexed by it). */
+  idOf(leaf: LeafCondition): number | undefined {
+    return this.#byNode.get(leaf)?.id;
+  }
+
+  /**
+   * Runs json-rules-engine for each of `onFacts` that is known in `facts`: one run of that fact's
+   * engine with the fact and the facts its rules compare with. Returns each rule's result by leaf id.
+   */
+  async run(facts: FactMap, onFacts: Iterable<string>): Promise<Map<number, boolean>> {
+    const results = new Map<number, boolean>();
+    const runs: Promise<void>[] = [];
+    for (const fact of onFacts) {
+      const group = Object.hasOwn(facts, fact) ? this.#byFact.get(fact) : undefined;
+      if (group) runs.push(this.#runGroup(group, fact, facts, results));
+    }
+    await Promise.all(runs);
+    return results;
+  }
+
+  async #runGroup(group: FactEngines, fact: string, facts: FactMap, results: Map<number, boolean>): Promise<void> {
+    const engine = group.idle.pop() ?? buildEngine(group.rules);
+    const input: Record<string, unknown> = { [fact]: facts[fact] };
+    for (const ref of group.refs) if (Object.hasOwn(facts, ref)) input[ref] = facts[ref];
+    try {
+      const run = await engine.run(input);
+      for (const r of run.results) results.set(Number(r.name), true);
+      for (const r of run.failureResults) results.set(Number(r.name), false);
+    } finally {
+      group.idle.push(engine);
+    }
+  }
+}
+
+function buildEngine(rules: readonly LeafRule[]): Engine {
+  const engine = new Engine([], { allowUndefinedFacts: true });
+  for (const [name, fn] of Object.entries(customOperators)) engine.addOperator(name, fn);
+  for (const rule of rules) engine.addRule(rule.properties);
+  return engine;
 }
 
 /** A cause evaluated: its conditions folded, and each hint folded. */
@@ -68,41 +151,27 @@ function known(facts: FactMap, leaf: LeafCondition): boolean {
   return Object.hasOwn(facts, leaf.fact) && (ref === undefined || Object.hasOwn(facts, ref));
 }
 
-/** Each leaf's result as json-rules-engine reported it, by path (`conditions/any/0`). */
-function collectLeafResults(node: unknown, path: string, out: Map<string, boolean>): void {
-  const n = node as Record<string, unknown>;
-  if ('fact' in n) {
-    if (typeof n['result'] === 'boolean') out.set(path, n['result']);
-    return;
-  }
-  if (n['not']) collectLeafResults(n['not'], `${path}/not`, out);
-  for (const op of ['all', 'any'] as const) {
-    const list = n[op];
-    if (Array.isArray(list)) list.forEach((c, i) => collectLeafResults(c, `${path}/${op}/${i}`, out));
-  }
+/** Folds a cause's conditions and hints from json-rules-engine's leaf results (`results` by leaf id). */
+export function foldCause(cause: CompiledCause, facts: FactMap, results: ReadonlyMap<number, boolean>): Evaluation {
+  const leaf = (_path: string, l: LeafCondition): Tri => (known(facts, l) ? results.get(cause.rules.idOf(l)!) : undefined);
+  return { folded: fold(cause.conditions, leaf), hints: cause.hints.map((hint) => fold(hint, leaf)) };
 }
 
 /**
- * Evaluates a cause with json-rules-engine and folds its leaf results in three-valued logic:
- * a leaf whose fact is not known is unknown, whatever the operator made of `undefined`.
+ * Evaluates causes with json-rules-engine (one run per known fact they read, see LeafRules) and folds
+ * each in three-valued logic: a leaf whose fact is not known is unknown.
  */
+export async function evaluateCauses(causes: readonly CompiledCause[], facts: FactMap): Promise<Evaluation[]> {
+  if (causes.length === 0) return [];
+  const onFacts = new Set<string>();
+  for (const c of causes) for (const f of c.leafFacts) onFacts.add(f);
+  const results = await causes[0]!.rules.run(facts, onFacts);
+  return causes.map((c) => foldCause(c, facts, results));
+}
+
+/** One cause evaluated with json-rules-engine and folded (see evaluateCauses). */
 export async function evaluateCause(cause: CompiledCause, facts: FactMap): Promise<Evaluation> {
-  const run = await cause.engine.run(facts as Record<string, unknown>);
-  const byRule = new Map([...run.results, ...run.failureResults].map((r) => [r.name, r]));
-  const foldRule = (name: string, node: ConditionNode, wrapped: boolean): Folded => {
-    const leafResults = new Map<string, boolean>();
-    const ruleResult = byRule.get(name);
-    if (ruleResult) collectLeafResults(ruleResult.conditions, wrapped ? 'wrapped' : 'conditions', leafResults);
-    return fold(node, (path, leaf) => {
-      if (!known(facts, leaf)) return undefined;
-      // json-rules-engine may skip leaves once a priority group decides; evaluate those the same way it would.
-      return leafResults.get(wrapped ? `wrapped/all/0${path.slice('conditions'.length)}` : path) ?? evaluateLeaf(leaf, facts);
-    });
-  };
-  return {
-    folded: foldRule(cause.decl.id, cause.conditions, false),
-    hints: cause.hints.map((hint, i) => foldRule(`${cause.decl.id}#hint${i}`, hint, isLeaf(hint) || 'not' in hint)),
-  };
+  return (await evaluateCauses([cause], facts))[0]!;
 }
 
 /**
