@@ -8,6 +8,11 @@ export interface DescribeContext {
   readonly lang: Lang;
   readonly facts: FactMap;
   readonly catalogue: ReadonlyMap<string, FactDeclaration>;
+  /**
+   * Items already described in this diagnosis, by condition (a unit's words depend only on its
+   * condition, its state and the facts): the reason and the explanation of a cause say the same items.
+   */
+  readonly described?: Map<Unit['node'], { readonly state: Unit['state']; readonly hint: boolean; readonly report: ConditionReport }>;
 }
 
 /** Each operator's opposite, so `not` over a leaf reads as one plain statement. */
@@ -36,10 +41,22 @@ export function formatValue(value: unknown, lang: Lang, decl?: FactDeclaration):
   return option ? option.label[lang] : String(value);
 }
 
+const labels = new WeakMap<ReadonlyMap<string, FactDeclaration>, Record<Lang, Map<string, string>>>();
+
 /** A fact's name for people: its label, else its description without the final full stop. */
 export function factLabel(fact: string, ctx: DescribeContext): string {
-  const decl = ctx.catalogue.get(fact);
-  return decl?.label?.[ctx.lang] ?? decl?.description[ctx.lang].replace(/\.$/, '') ?? fact;
+  let byLang = labels.get(ctx.catalogue);
+  if (!byLang) {
+    byLang = { en: new Map(), de: new Map() };
+    labels.set(ctx.catalogue, byLang);
+  }
+  let label = byLang[ctx.lang].get(fact);
+  if (label === undefined) {
+    const decl = ctx.catalogue.get(fact);
+    label = decl?.label?.[ctx.lang] ?? decl?.description[ctx.lang].replace(/\.$/, '') ?? fact;
+    if (decl) byLang[ctx.lang].set(fact, label);
+  }
+  return label;
 }
 
 /** The first leaf of a unit and its operator, with `not`s folded into the opposite operator. */
@@ -66,6 +83,14 @@ export function unitKind(unit: Unit, facts: FactMap): ConditionReport['code'] {
  * reads "not known yet: …". Never an internal fact name.
  */
 export function describeUnit(unit: Unit, ctx: DescribeContext, hint = false): ConditionReport {
+  const seen = ctx.described?.get(unit.node);
+  if (seen && seen.state === unit.state && seen.hint === hint) return seen.report;
+  const report = describeAfresh(unit, ctx, hint);
+  ctx.described?.set(unit.node, { state: unit.state, hint, report });
+  return report;
+}
+
+function describeAfresh(unit: Unit, ctx: DescribeContext, hint: boolean): ConditionReport {
   const { leaf, operator } = plainLeaf(unit.node);
   const label = factLabel(leaf.fact, ctx);
   const code = unitKind(unit, ctx.facts);

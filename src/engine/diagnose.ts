@@ -6,7 +6,8 @@ import { closest } from '../kb/_closest.ts';
 import { pageKey } from '../kb/model.ts';
 import { humanize } from '../kb/schema-messages.ts';
 import { validateDiagnoseRequest } from '../generated/validators.cjs';
-import { fillPlaceholders } from '../render/placeholders.ts';
+import { compileTemplate, fillTemplate, type Template } from '../render/placeholders.ts';
+import type { Page } from '../kb/page.ts';
 import { type DescribeContext, describeUnit, factLabel, uniqueItems } from './describe.ts';
 import { answerOptions } from './fact-view.ts';
 import { factsOf, type Unit } from './three-valued.ts';
@@ -231,7 +232,7 @@ async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseReques
   const visible = ranked.filter((r) => byId.get(r.id)!.onSymptom || r.status === 'confirmed' || r.status === 'likely');
   const scores = shares(visible);
   const shown = visible.map((r, i) => ({ ...r, score: scores[i]! }));
-  const describeCtx = { lang, facts, catalogue: kb.data.facts };
+  const describeCtx: DescribeContext = { lang, facts, catalogue: kb.data.facts, described: new Map() };
   const symptomTitle = symptom?.title;
   const causes: DiagnoseResult['causes'] = shown.map((r) => {
     const e = byId.get(r.id)!;
@@ -246,7 +247,7 @@ async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseReques
       reason: reasonFor(r, e.evaluation, e.onSymptom, describeCtx, symptomTitle, (id) => pageFor(kb, 'causes', kb.causes.get(id)?.decl.page ?? id, lang, warnings)?.title ?? id),
       ...(priors ? { prior: { ...learned(e.cause.decl) } } : {}),
       explanation: explain(r.status, e.evaluation, describeCtx),
-      guidance: page ? fillPlaceholders(page.body.trim(), facts) : '',
+      guidance: page ? guidanceOf(page, facts) : '',
     };
   });
 
@@ -254,7 +255,7 @@ async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseReques
     .filter((r) => r.status !== 'ruled-out')
     .map((r) => ({ cause: byId.get(r.id)!.cause, prior: prior(byId.get(r.id)!.cause.decl), onSymptom: byId.get(r.id)!.onSymptom, baseFacts: kb.baseFactsOf.get(r.id)! }));
   const dontKnow = new Set(request.unknown ?? []);
-  const questions: DiagnoseResult['questions'] = chooseQuestions(candidates, base, kb.data.facts, 3, dontKnow).map((q) => {
+  const questions: DiagnoseResult['questions'] = chooseQuestions(candidates, base, kb.data.facts, 3, dontKnow, facts).map((q) => {
     const decl = kb.data.facts.get(q.fact)!;
     const declared = answerOptions(decl, lang);
     const options = declared.length > 0 ? declared : decl.type === 'integer' ? hypotheticalAnswers(decl).map((v) => ({ value: v, label: String(v) })) : [];
@@ -317,6 +318,18 @@ function explain(status: string, e: Evaluation, ctx: DescribeContext): DiagnoseR
     unknown: pick('value-unknown', (u) => u.live && !ruledOut),
     assumed: pick('value-assumed', (u) => u.live && !ruledOut),
   };
+}
+
+/** Each page's guidance split at its placeholders once (a knowledge base's pages never change). */
+const templates = new WeakMap<Page, Template>();
+
+function guidanceOf(page: Page, facts: FactMap): string {
+  let template = templates.get(page);
+  if (!template) {
+    template = compileTemplate(page.body.trim());
+    templates.set(page, template);
+  }
+  return fillTemplate(template, facts);
 }
 
 function pageFor(kb: CompiledKnowledgeBase, kind: 'symptoms' | 'causes', id: string, lang: Lang, warnings: Warning[]) {

@@ -1,7 +1,8 @@
 import { deriveFacts, withFact } from '../facts/derive.ts';
 import type { FactDeclaration, FactValue } from '../generated/schema-types.ts';
 import { type CompiledCause, type FactMap, verdictDirect } from './evaluate.ts';
-import { entropy, layerOrder, weigh } from './rank.ts';
+import { entropy, layerOrder, weighVerdicts } from './rank.ts';
+import type { Verdict } from './three-valued.ts';
 
 /** A candidate cause as question selection sees it. */
 export interface Candidate {
@@ -61,8 +62,10 @@ export function chooseQuestions(
   catalogue: ReadonlyMap<string, FactDeclaration>,
   limit = 3,
   exclude: ReadonlySet<string> = new Set(),
+  /** The base facts with their derived facts, when the caller has them already. */
+  allFacts?: FactMap,
 ): QuestionChoice[] {
-  const baseAll = { ...baseFacts, ...deriveFacts(catalogue.values(), baseFacts) };
+  const baseAll = allFacts ?? { ...baseFacts, ...deriveFacts(catalogue.values(), baseFacts) };
   const inputs = candidates.map((c) => ({
     id: c.cause.decl.id,
     prior: c.prior,
@@ -71,10 +74,22 @@ export function chooseQuestions(
     onSymptom: c.onSymptom,
     outranks: c.cause.decl.outranks ?? [],
   }));
+  const nowVerdicts = inputs.map((input) => input.verdict);
   // An answer about one fact changes only the candidates that read it: re-evaluate just those.
-  const score = (all: FactMap, fact?: string) =>
-    weigh(fact === undefined ? inputs : inputs.map((input, i) => (candidates[i]!.baseFacts.has(fact) ? { ...input, verdict: verdictDirect(candidates[i]!.cause, all) } : input)));
-  const now = score(baseAll);
+  const readersOf = new Map<string, number[]>();
+  const score = (all: FactMap, fact: string) => {
+    let readers = readersOf.get(fact);
+    if (!readers) {
+      readers = [];
+      for (let i = 0; i < candidates.length; i++) if (candidates[i]!.baseFacts.has(fact)) readers.push(i);
+      readersOf.set(fact, readers);
+    }
+    const verdicts: Verdict[] = nowVerdicts.slice();
+    for (const i of readers) verdicts[i] = verdictDirect(candidates[i]!.cause, all);
+    return weighVerdicts(inputs, verdicts);
+  };
+  const now = weighVerdicts(inputs, nowVerdicts);
+  const n = candidates.length;
   const alive = now.statuses.map((s) => s !== 'ruled-out');
   if (!alive.includes(true)) return [];
   const aliveCount = alive.filter(Boolean).length;
@@ -132,28 +147,38 @@ export function chooseQuestions(
     const outcomes = answers.map((a) => score(withFact(catalogue, baseAll, fact, a), fact));
     // An answer that changes neither which cause ranks first nor any status cannot change the ranking.
     const changesTop = outcomes.some((o) => topOf(o.weights, o.statuses) !== topNow || o.statuses[topNow] !== now.statuses[topNow]);
-    const changesStatus = outcomes.some((o) => o.statuses.some((st, i) => alive[i] && st !== now.statuses[i]));
     // After a confirmation, an answer must confirm another cause in first place: one that would only
     // contradict what was already answered (a build after "Exchange Online") is no reason to ask.
     const confirmsAnother = outcomes.some((o) => {
       const top = topOf(o.weights, o.statuses);
       return top !== topNow && top !== -1 && o.statuses[top] === 'confirmed';
     });
-    if (settledTop ? !confirmsAnother || !worthOverturning(fact, priceOf(decl)) : !changesTop && !changesStatus) continue;
+    if (settledTop ? !confirmsAnother || !worthOverturning(fact, priceOf(decl)) : !changesTop && !changesStatus(outcomes, now.statuses, alive)) continue;
     // How many answers each cause survives: its belief spreads evenly over them.
-    const compatible = candidates.map((_, i) => outcomes.filter((o) => o.statuses[i] !== 'ruled-out').length || 1);
-    const mass = outcomes.map((o) => o.weights.reduce((sum, _w, i) => (o.statuses[i] === 'ruled-out' || !alive[i] ? sum : sum + now.weights[i]! / compatible[i]!), 0));
+    const compatible: number[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      let count = 0;
+      for (const o of outcomes) if (o.statuses[i] !== 'ruled-out') count++;
+      compatible[i] = count || 1;
+    }
+    // Sums in index order, as the arithmetic of the ranking expects (same figures every run).
+    const mass = outcomes.map((o) => {
+      let sum = 0;
+      for (let i = 0; i < n; i++) if (!(o.statuses[i] === 'ruled-out' || !alive[i])) sum = sum + now.weights[i]! / compatible[i]!;
+      return sum;
+    });
     const totalMass = mass.reduce((a, b) => a + b, 0);
     if (totalMass <= 0) continue;
     let expected = 0;
     let settled = 0;
     outcomes.forEach((o, k) => {
       const pa = mass[k]! / totalMass;
-      expected += pa * entropy(o.weights.filter((_w, i) => alive[i]));
+      expected += pa * entropyOf(o.weights, alive);
       let decided = 0;
-      o.statuses.forEach((status, i) => {
+      for (let i = 0; i < n; i++) {
+        const status = o.statuses[i];
         if (alive[i] && status !== now.statuses[i] && (status === 'confirmed' || status === 'ruled-out')) decided++;
-      });
+      }
       settled += pa * (decided / aliveCount);
     });
     const gain = Math.max(0, hNow - expected) + 0.1 * settled;
@@ -165,4 +190,21 @@ export function chooseQuestions(
     .map(({ fact, gain }) => ({ fact, gain }));
 }
 
+/** Whether any answer changes the status of a cause still in the running. */
+function changesStatus(outcomes: readonly { statuses: readonly string[] }[], now: readonly string[], alive: readonly boolean[]): boolean {
+  for (const o of outcomes) for (let i = 0; i < now.length; i++) if (alive[i] && o.statuses[i] !== now[i]) return true;
+  return false;
+}
 
+/** `entropy` of the weights of the causes alive, without building the filtered list. */
+function entropyOf(weights: readonly number[], alive: readonly boolean[]): number {
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) if (alive[i]) total = total + weights[i]!;
+  if (total <= 0) return 0;
+  let h = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const w = weights[i]!;
+    if (alive[i] && w > 0) h -= (w / total) * Math.log2(w / total);
+  }
+  return h;
+}

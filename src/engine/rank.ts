@@ -87,34 +87,52 @@ export function shares(ranked: readonly Pick<Ranked, 'status' | 'weight'>[]): nu
   return w.map((x) => (total > 0 ? round(x / total) : 0));
 }
 
+/** Each layer's position in layerOrder (-1 for none), without a search per call. */
+const layerIndex = new Map<string, number>(layerOrder.map((l, i) => [l, i]));
+const indexOfLayer = (layer: Layer): number => layerIndex.get(layer) ?? -1;
+
 /**
  * The unsorted core of `rank`: each cause's status and weight (prior × evidence, pushed down behind
  * an earlier confirmed layer or a confirmed cause that outranks it). Question simulation calls this
  * thousands of times per diagnosis, so it builds no result objects.
  */
 export function weigh(inputs: readonly RankInput[]): { statuses: CauseStatus[]; weights: number[]; earliest: number; outrankedBy: Map<string, string> } {
-  const statuses = inputs.map((c) => statusOf(c.verdict));
+  return weighVerdicts(inputs, inputs.map((c) => c.verdict));
+}
+
+/** `weigh` with the verdicts given apart from the inputs (question simulation changes only a few). */
+export function weighVerdicts(inputs: readonly RankInput[], verdicts: readonly Verdict[]): { statuses: CauseStatus[]; weights: number[]; earliest: number; outrankedBy: Map<string, string> } {
+  const n = inputs.length;
+  const statuses: CauseStatus[] = new Array(n);
+  let anyConfirmed = false;
+  for (let i = 0; i < n; i++) {
+    statuses[i] = statusOf(verdicts[i]!);
+    if (statuses[i] === 'confirmed') anyConfirmed = true;
+  }
   const outrankedBy = new Map<string, string>();
-  inputs.forEach((c, i) => {
-    if (statuses[i] !== 'confirmed') return;
-    for (const o of c.outranks ?? []) if (!outrankedBy.has(o) && o !== c.id) outrankedBy.set(o, c.id);
-  });
+  if (anyConfirmed) {
+    for (let i = 0; i < n; i++) {
+      if (statuses[i] !== 'confirmed') continue;
+      const c = inputs[i]!;
+      for (const o of c.outranks ?? []) if (!outrankedBy.has(o) && o !== c.id) outrankedBy.set(o, c.id);
+    }
+  }
   // The earliest layer that failed, among confirmed causes no other confirmed cause outranks: a cause
   // that makes another moot (Exchange Online makes a wrong URL moot) is not hidden by it.
   let earliest = Number.POSITIVE_INFINITY;
-  inputs.forEach((c, i) => {
-    if (statuses[i] === 'confirmed' && !outrankedBy.has(c.id)) earliest = Math.min(earliest, layerOrder.indexOf(c.layer));
-  });
+  for (let i = 0; i < n; i++) {
+    if (statuses[i] === 'confirmed' && !outrankedBy.has(inputs[i]!.id)) earliest = Math.min(earliest, indexOfLayer(inputs[i]!.layer));
+  }
   // A later layer was never reached: what held there is no longer proof, only a likelihood.
-  inputs.forEach((c, i) => {
-    if (statuses[i] === 'confirmed' && layerOrder.indexOf(c.layer) > earliest) statuses[i] = 'likely';
-  });
-  const out = inputs.map((c, i) => {
+  if (anyConfirmed) for (let i = 0; i < n; i++) if (statuses[i] === 'confirmed' && indexOfLayer(inputs[i]!.layer) > earliest) statuses[i] = 'likely';
+  const out: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = inputs[i]!;
     const status = statuses[i]!;
-    const evidence = status === 'confirmed' ? weights.confirmed : status === 'ruled-out' ? 0 : 1 + weights.perHeld * c.verdict.held;
-    const pushed = layerOrder.indexOf(c.layer) > earliest || outrankedBy.has(c.id);
-    return c.prior * evidence * (c.onSymptom ? 1 : weights.offSymptom) * (pushed ? weights.laterLayer : 1);
-  });
+    const evidence = status === 'confirmed' ? weights.confirmed : status === 'ruled-out' ? 0 : 1 + weights.perHeld * verdicts[i]!.held;
+    const pushed = indexOfLayer(c.layer) > earliest || outrankedBy.has(c.id);
+    out[i] = c.prior * evidence * (c.onSymptom ? 1 : weights.offSymptom) * (pushed ? weights.laterLayer : 1);
+  }
   return { statuses, weights: out, earliest, outrankedBy };
 }
 

@@ -14,13 +14,45 @@ function show(value: FactValue): string {
   return Array.isArray(value) ? value.join(', ') : String(value);
 }
 
+/** A Markdown text split at its placeholders once: literal parts, and between them the fact and its fallback. */
+export interface Template {
+  readonly literals: readonly string[];
+  readonly slots: readonly { readonly fact: string; readonly fallback: string }[];
+}
+
+/** Splits `markdown` at its `{{fact}}` / `{{fact|fallback}}` placeholders (see fillTemplate). */
+export function compileTemplate(markdown: string): Template {
+  const literals: string[] = [];
+  const slots: { fact: string; fallback: string }[] = [];
+  let at = 0;
+  for (const m of markdown.matchAll(placeholderPattern)) {
+    literals.push(markdown.slice(at, m.index));
+    slots.push({ fact: m[1]!, fallback: m[2]?.trim() ?? '…' });
+    at = m.index + m[0].length;
+  }
+  literals.push(markdown.slice(at));
+  return { literals, slots };
+}
+
+/** The placeholder's text: a known value as inline code, else the writer's fallback (or an ellipsis). */
+function slotText(slot: Template['slots'][number], facts: Readonly<Record<string, FactValue>>): string {
+  return Object.hasOwn(facts, slot.fact) && facts[slot.fact] !== '' ? asCodeSpan(show(facts[slot.fact]!)) : slot.fallback;
+}
+
+/** A compiled template filled from the facts; the same text as fillPlaceholders on its Markdown. */
+export function fillTemplate(template: Template, facts: Readonly<Record<string, FactValue>>): string {
+  const { literals, slots } = template;
+  if (slots.length === 0) return literals[0]!;
+  let out = literals[0]!;
+  for (let i = 0; i < slots.length; i++) out += slotText(slots[i]!, facts) + literals[i + 1]!;
+  return out;
+}
+
 /**
  * Fills `{{fact}}` and `{{fact|fallback}}` in Markdown from the facts. A known value is inserted as
  * inline code, so text pasted by a user can never become markup; an unknown one shows the fallback
  * the writer gave, or an ellipsis.
  */
 export function fillPlaceholders(markdown: string, facts: Readonly<Record<string, FactValue>>): string {
-  return markdown.replace(placeholderPattern, (_whole, fact: string, fallback: string | undefined) =>
-    Object.hasOwn(facts, fact) && facts[fact] !== '' ? asCodeSpan(show(facts[fact]!)) : (fallback?.trim() ?? '…'),
-  );
+  return fillTemplate(compileTemplate(markdown), facts);
 }
