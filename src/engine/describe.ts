@@ -104,6 +104,7 @@ function describeAfresh(unit: Unit, ctx: DescribeContext, hint: boolean): Condit
 
 /** Items of a list without repeats (the same fact stated twice reads as noise). */
 export function uniqueItems(items: readonly ConditionReport[]): ConditionReport[] {
+  if (items.length < 2) return [...items];
   const seen = new Set<string>();
   return items.filter((i) => {
     const key = `${i.code}|${i.text}`;

@@ -1,6 +1,6 @@
 import { acceptedInRequest, coerceFactValue } from '../facts/coerce.ts';
 import { deriveFacts } from '../facts/derive.ts';
-import type { DiagnoseRequest, DiagnoseResult, FactValue } from '../generated/schema-types.ts';
+import type { ConditionReport, DiagnoseRequest, DiagnoseResult, FactValue } from '../generated/schema-types.ts';
 import { isLang, type Lang, t } from '../i18n/index.ts';
 import { closest } from '../kb/_closest.ts';
 import { pageKey } from '../kb/model.ts';
@@ -307,16 +307,25 @@ function assess(
 
 /** The explanation lists of a cause: what held and failed on known facts, what is not known, what was assumed. */
 function explain(status: string, e: Evaluation, ctx: DescribeContext): DiagnoseResult['causes'][number]['explanation'] {
-  const items = (units: readonly Unit[], hint = false) => units.map((u) => ({ unit: u, item: describeUnit(u, ctx, hint) }));
-  const all = [...items(e.folded.units), ...e.hints.flatMap((h) => items(h.units, true))];
-  const decisive = new Set(e.folded.decisive);
-  const pick = (code: string, keep: (u: Unit) => boolean) => uniqueItems(all.filter((x) => x.item.code === code && keep(x.unit)).map((x) => x.item));
   const ruledOut = status === 'ruled-out';
+  // A ruled-out cause lists the failed units that decide it; any other cause the units still live.
+  // One pass in unit order (conditions, then hints), describing only the units a list takes.
+  const decisive = ruledOut ? new Set(e.folded.decisive) : null;
+  const lists: Record<string, ConditionReport[]> = { 'value-held': [], 'value-failed': [], 'value-unknown': [], 'value-assumed': [] };
+  const add = (units: readonly Unit[], hint: boolean) => {
+    for (const u of units) {
+      if (decisive ? !decisive.has(u) : !u.live) continue;
+      const item = describeUnit(u, ctx, hint);
+      if (!ruledOut || item.code === 'value-failed') lists[item.code]?.push(item);
+    }
+  };
+  add(e.folded.units, false);
+  for (const h of e.hints) add(h.units, true);
   return {
-    held: pick('value-held', (u) => u.live && !ruledOut),
-    failed: pick('value-failed', (u) => (ruledOut ? decisive.has(u) : u.live)),
-    unknown: pick('value-unknown', (u) => u.live && !ruledOut),
-    assumed: pick('value-assumed', (u) => u.live && !ruledOut),
+    held: uniqueItems(lists['value-held']!),
+    failed: uniqueItems(lists['value-failed']!),
+    unknown: uniqueItems(lists['value-unknown']!),
+    assumed: uniqueItems(lists['value-assumed']!),
   };
 }
 
@@ -350,24 +359,26 @@ function reasonFor(
   titleOf: (causeId: string) => string,
 ): string {
   const texts = (list: readonly Unit[], code: string, hint = false) => [...new Set(list.map((u) => describeUnit(u, ctx, hint)).filter((i) => i.code === code).map((i) => i.text))].join('; ');
-  const heldUnits = e.folded.units.filter((u) => u.state === true && u.evidence);
-  const heldHints = e.hints.filter((h) => h.value === true).flatMap((h) => h.units.filter((u) => u.state === true && u.evidence));
-  const unknown = e.folded.decisive.filter((u) => u.state === undefined);
-  const openFacts = [...new Set(unknown.flatMap((u) => factsOf(u.node)).filter((f) => !Object.hasOwn(ctx.facts, f)))]
-    .slice(0, 3)
-    .map((f) => factLabel(f, ctx))
-    .join('; ');
+  // Each part only where the status's wording needs it.
+  const heldUnits = () => e.folded.units.filter((u) => u.state === true && u.evidence);
+  const heldHints = () => e.hints.filter((h) => h.value === true).flatMap((h) => h.units.filter((u) => u.state === true && u.evidence));
+  const openFacts = () =>
+    [...new Set(e.folded.decisive.filter((u) => u.state === undefined).flatMap((u) => factsOf(u.node)).filter((f) => !Object.hasOwn(ctx.facts, f)))]
+      .slice(0, 3)
+      .map((f) => factLabel(f, ctx))
+      .join('; ');
   let reason: string;
   switch (r.status) {
     case 'confirmed':
-      reason = t(ctx.lang, 'reason.confirmed', { held: texts(e.folded.decisive, 'value-held') || texts(heldUnits, 'value-held') });
+      reason = t(ctx.lang, 'reason.confirmed', { held: texts(e.folded.decisive, 'value-held') || texts(heldUnits(), 'value-held') });
       break;
     case 'ruled-out':
       reason = t(ctx.lang, 'reason.ruledOut', { failed: texts(e.folded.decisive, 'value-failed') });
       break;
     case 'likely': {
-      const held = [...new Set([...texts(heldUnits, 'value-held').split('; '), ...texts(heldHints, 'value-held', true).split('; ')].filter(Boolean))].join('; ');
-      reason = openFacts ? t(ctx.lang, 'reason.likely', { held, unknown: openFacts }) : t(ctx.lang, 'reason.likelyNothingOpen', { held });
+      const held = [...new Set([...texts(heldUnits(), 'value-held').split('; '), ...texts(heldHints(), 'value-held', true).split('; ')].filter(Boolean))].join('; ');
+      const open = openFacts();
+      reason = open ? t(ctx.lang, 'reason.likely', { held, unknown: open }) : t(ctx.lang, 'reason.likelyNothingOpen', { held });
       break;
     }
     default: {
@@ -378,7 +389,8 @@ function reasonFor(
         : symptomTitle && onSymptom
           ? t(ctx.lang, 'reason.possibleSymptom', { symptom: symptomTitle })
           : t(ctx.lang, 'reason.possible');
-      if (openFacts) reason += t(ctx.lang, 'reason.openFacts', { unknown: openFacts });
+      const open = openFacts();
+      if (open) reason += t(ctx.lang, 'reason.openFacts', { unknown: open });
     }
   }
   if (!onSymptom && symptomTitle) reason += t(ctx.lang, 'reason.otherSymptom', { symptom: symptomTitle });

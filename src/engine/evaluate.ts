@@ -1,4 +1,4 @@
-import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
+import { Engine, type TopLevelCondition } from 'json-rules-engine';
 import type { FactValue } from '../generated/schema-types.ts';
 import { allOperators, customOperators } from '../facts/operators.ts';
 import type { CauseDeclaration } from '../kb/model.ts';
@@ -35,31 +35,39 @@ function leavesOf(node: ConditionNode, out: LeafCondition[] = []): LeafCondition
   return out;
 }
 
-/** A distinct leaf condition (fact, operator, value): the json-rules-engine rule that decides it. */
+/** A distinct leaf condition (fact, operator, value), decided by json-rules-engine. */
 interface LeafRule {
   readonly id: number;
   readonly fact: string;
   /** The fact compared by reference (`value: { fact: x }`), if any. */
   readonly ref: string | undefined;
-  readonly properties: RuleProperties;
+  readonly condition: Record<string, unknown>;
 }
 
-/** The engines of one fact: its leaf rules, and idle engines holding them (one run at a time each). */
+/** The leaf conditions on one fact, and idle engines holding them as one rule (one run at a time each). */
 interface FactEngines {
-  readonly rules: LeafRule[];
-  /** Facts its rules compare with by reference. */
+  readonly fact: string;
+  readonly leaves: LeafRule[];
+  /** Facts its leaves compare with by reference. */
   readonly refs: Set<string>;
-  readonly idle: Engine[];
+  idle: Engine[];
+}
+
+/** A condition as json-rules-engine reports it after a run: the result of each part. */
+interface EvaluatedCondition {
+  readonly result?: boolean;
+  readonly any?: readonly EvaluatedCondition[];
 }
 
 /**
- * json-rules-engine, driven once per knowledge base: every distinct leaf condition of every cause and
- * hint is one rule, and the rules on one fact share an engine. A diagnosis runs, for each known fact
- * the relevant causes read, that fact's engine once; the rule results are the leaf values the
- * three-valued fold combines. A leaf on a fact nobody gave is unknown whatever an engine would make
- * of `undefined`, so it is not run. Engines are built on first use of their fact and reused; a run
- * holds its engine (json-rules-engine keeps the run's state on the engine), so concurrent diagnoses
- * take other engines from the pool.
+ * json-rules-engine, driven once per knowledge base: the distinct leaf conditions of every cause and
+ * hint on one fact are one rule (`any` of them: json-rules-engine evaluates every condition of a
+ * priority and reports each one's result), in an engine of that fact. A diagnosis runs, for each
+ * known fact the relevant causes read, that fact's engine once; the reported results are the leaf
+ * values the three-valued fold combines. A leaf on a fact nobody gave is unknown whatever an engine
+ * would make of `undefined`, so it is not run. Engines are built on first use of their fact and
+ * reused; a run holds its engine (json-rules-engine keeps the run's state on the engine), so
+ * concurrent diagnoses take other engines from the pool.
  */
 export class LeafRules {
   readonly #byKey = new Map<string, LeafRule>();
@@ -73,17 +81,17 @@ export class LeafRules {
     const key = JSON.stringify([leaf.fact, leaf.operator, leaf.value]);
     let rule = this.#byKey.get(key);
     if (!rule) {
-      const id = this.#byKey.size;
-      const condition = { fact: leaf.fact, operator: leaf.operator, value: leaf.value } as unknown as TopLevelCondition;
-      rule = { id, fact: leaf.fact, ref: referencedFact(leaf.value), properties: { name: String(id), conditions: { all: [condition] } as TopLevelCondition, event: { type: 'leaf' } } };
+      rule = { id: this.#byKey.size, fact: leaf.fact, ref: referencedFact(leaf.value), condition: { fact: leaf.fact, operator: leaf.operator, value: leaf.value } };
       this.#byKey.set(key, rule);
       let group = this.#byFact.get(leaf.fact);
       if (!group) {
-        group = { rules: [], refs: new Set(), idle: [] };
+        group = { fact: leaf.fact, leaves: [], refs: new Set(), idle: [] };
         this.#byFact.set(leaf.fact, group);
       }
-      group.rules.push(rule);
+      group.leaves.push(rule);
       if (rule.ref !== undefined) group.refs.add(rule.ref);
+      // Engines built before hold the rule without this leaf.
+      group.idle = [];
     }
     this.#byNode.set(leaf, rule);
     return rule;
@@ -96,37 +104,37 @@ export class LeafRules {
 
   /**
    * Runs json-rules-engine for each of `onFacts` that is known in `facts`: one run of that fact's
-   * engine with the fact and the facts its rules compare with. Returns each rule's result by leaf id.
+   * engine with the fact and the facts its leaves compare with. Returns each leaf's result by id.
    */
   async run(facts: FactMap, onFacts: Iterable<string>): Promise<Map<number, boolean>> {
     const results = new Map<number, boolean>();
     const runs: Promise<void>[] = [];
     for (const fact of onFacts) {
       const group = Object.hasOwn(facts, fact) ? this.#byFact.get(fact) : undefined;
-      if (group) runs.push(this.#runGroup(group, fact, facts, results));
+      if (group) runs.push(runGroup(group, facts, results));
     }
     await Promise.all(runs);
     return results;
   }
-
-  async #runGroup(group: FactEngines, fact: string, facts: FactMap, results: Map<number, boolean>): Promise<void> {
-    const engine = group.idle.pop() ?? buildEngine(group.rules);
-    const input: Record<string, unknown> = { [fact]: facts[fact] };
-    for (const ref of group.refs) if (Object.hasOwn(facts, ref)) input[ref] = facts[ref];
-    try {
-      const run = await engine.run(input);
-      for (const r of run.results) results.set(Number(r.name), true);
-      for (const r of run.failureResults) results.set(Number(r.name), false);
-    } finally {
-      group.idle.push(engine);
-    }
-  }
 }
 
-function buildEngine(rules: readonly LeafRule[]): Engine {
+async function runGroup(group: FactEngines, facts: FactMap, results: Map<number, boolean>): Promise<void> {
+  const engine = group.idle.pop() ?? buildEngine(group);
+  const input: Record<string, unknown> = { [group.fact]: facts[group.fact] };
+  for (const ref of group.refs) if (Object.hasOwn(facts, ref)) input[ref] = facts[ref];
+  const run = await engine.run(input);
+  group.idle.push(engine);
+  const reported = ((run.results[0] ?? run.failureResults[0])?.conditions as EvaluatedCondition | undefined)?.any ?? [];
+  group.leaves.forEach((leaf, i) => {
+    const result = reported[i]?.result;
+    if (typeof result === 'boolean') results.set(leaf.id, result);
+  });
+}
+
+function buildEngine(group: FactEngines): Engine {
   const engine = new Engine([], { allowUndefinedFacts: true });
   for (const [name, fn] of Object.entries(customOperators)) engine.addOperator(name, fn);
-  for (const rule of rules) engine.addRule(rule.properties);
+  engine.addRule({ name: group.fact, conditions: { any: group.leaves.map((l) => l.condition) } as unknown as TopLevelCondition, event: { type: 'leaves' } });
   return engine;
 }
 

@@ -1,4 +1,4 @@
-import { deriveFacts, withFact } from '../facts/derive.ts';
+import { deriveFacts, setFactInPlace } from '../facts/derive.ts';
 import type { FactDeclaration, FactValue } from '../generated/schema-types.ts';
 import { type CompiledCause, type FactMap, verdictDirect } from './evaluate.ts';
 import { entropy, layerOrder, weighVerdicts } from './rank.ts';
@@ -84,11 +84,19 @@ export function chooseQuestions(
       for (let i = 0; i < candidates.length; i++) if (candidates[i]!.baseFacts.has(fact)) readers.push(i);
       readersOf.set(fact, readers);
     }
-    const verdicts: Verdict[] = nowVerdicts.slice();
-    for (const i of readers) verdicts[i] = verdictDirect(candidates[i]!.cause, all);
-    return weighVerdicts(inputs, verdicts);
+    let verdicts: Verdict[] | null = null;
+    for (const i of readers) {
+      const v = verdictDirect(candidates[i]!.cause, all);
+      const before = nowVerdicts[i]!;
+      // An answer that leaves every verdict as it is leaves the weights as they are.
+      if (v.value === before.value && v.held === before.held && v.gated === before.gated) continue;
+      verdicts ??= nowVerdicts.slice();
+      verdicts[i] = v;
+    }
+    return verdicts ? weighVerdicts(inputs, verdicts, layers) : now;
   };
-  const now = weighVerdicts(inputs, nowVerdicts);
+  const layers = inputs.map((input) => layerOrder.indexOf(input.layer));
+  const now = weighVerdicts(inputs, nowVerdicts, layers);
   const n = candidates.length;
   const alive = now.statuses.map((s) => s !== 'ruled-out');
   if (!alive.includes(true)) return [];
@@ -140,11 +148,20 @@ export function chooseQuestions(
     }
   });
   const choices: (QuestionChoice & { cost: number; value: number })[] = [];
+  // Each answer is set in one scratch copy of the facts and taken back after its candidates are weighed.
+  const scratch: Record<string, FactValue> = { ...baseAll };
   for (const fact of askable) {
     const decl = catalogue.get(fact)!;
     const answers = hypotheticalAnswers(decl);
     if (answers.length < 2) continue;
-    const outcomes = answers.map((a) => score(withFact(catalogue, baseAll, fact, a), fact));
+    const outcomes = answers.map((a) => {
+      const undo = setFactInPlace(catalogue, scratch, fact, a);
+      try {
+        return score(scratch, fact);
+      } finally {
+        undo();
+      }
+    });
     // An answer that changes neither which cause ranks first nor any status cannot change the ranking.
     const changesTop = outcomes.some((o) => topOf(o.weights, o.statuses) !== topNow || o.statuses[topNow] !== now.statuses[topNow]);
     // After a confirmation, an answer must confirm another cause in first place: one that would only

@@ -101,7 +101,12 @@ export function weigh(inputs: readonly RankInput[]): { statuses: CauseStatus[]; 
 }
 
 /** `weigh` with the verdicts given apart from the inputs (question simulation changes only a few). */
-export function weighVerdicts(inputs: readonly RankInput[], verdicts: readonly Verdict[]): { statuses: CauseStatus[]; weights: number[]; earliest: number; outrankedBy: Map<string, string> } {
+export function weighVerdicts(
+  inputs: readonly RankInput[],
+  verdicts: readonly Verdict[],
+  /** Each input's position in layerOrder, when the caller weighs the same inputs many times. */
+  layers: readonly number[] = inputs.map((c) => indexOfLayer(c.layer)),
+): { statuses: CauseStatus[]; weights: number[]; earliest: number; outrankedBy: Map<string, string> } {
   const n = inputs.length;
   const statuses: CauseStatus[] = new Array(n);
   let anyConfirmed = false;
@@ -121,16 +126,16 @@ export function weighVerdicts(inputs: readonly RankInput[], verdicts: readonly V
   // that makes another moot (Exchange Online makes a wrong URL moot) is not hidden by it.
   let earliest = Number.POSITIVE_INFINITY;
   for (let i = 0; i < n; i++) {
-    if (statuses[i] === 'confirmed' && !outrankedBy.has(inputs[i]!.id)) earliest = Math.min(earliest, indexOfLayer(inputs[i]!.layer));
+    if (statuses[i] === 'confirmed' && !outrankedBy.has(inputs[i]!.id)) earliest = Math.min(earliest, layers[i]!);
   }
   // A later layer was never reached: what held there is no longer proof, only a likelihood.
-  if (anyConfirmed) for (let i = 0; i < n; i++) if (statuses[i] === 'confirmed' && indexOfLayer(inputs[i]!.layer) > earliest) statuses[i] = 'likely';
+  if (anyConfirmed) for (let i = 0; i < n; i++) if (statuses[i] === 'confirmed' && layers[i]! > earliest) statuses[i] = 'likely';
   const out: number[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const c = inputs[i]!;
     const status = statuses[i]!;
     const evidence = status === 'confirmed' ? weights.confirmed : status === 'ruled-out' ? 0 : 1 + weights.perHeld * verdicts[i]!.held;
-    const pushed = indexOfLayer(c.layer) > earliest || outrankedBy.has(c.id);
+    const pushed = layers[i]! > earliest || outrankedBy.has(c.id);
     out[i] = c.prior * evidence * (c.onSymptom ? 1 : weights.offSymptom) * (pushed ? weights.laterLayer : 1);
   }
   return { statuses, weights: out, earliest, outrankedBy };
