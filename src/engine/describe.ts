@@ -71,7 +71,7 @@ function plainLeaf(node: ConditionNode, negate = false): { leaf: LeafCondition; 
 
 /** Which list a unit belongs in: facts known and the condition held or failed; not known; or assumed. */
 export function unitKind(unit: Unit, facts: FactMap): ConditionReport['code'] {
-  const known = factsOf(unit.node).every((f) => Object.hasOwn(facts, f));
+  const known = unitFacts(unit.node).every((f) => Object.hasOwn(facts, f));
   if (unit.state === undefined) return 'value-unknown';
   if (!known) return 'value-assumed';
   return unit.state ? 'value-held' : 'value-failed';
@@ -85,8 +85,33 @@ export function unitKind(unit: Unit, facts: FactMap): ConditionReport['code'] {
 export function describeUnit(unit: Unit, ctx: DescribeContext, hint = false): ConditionReport {
   const seen = ctx.described?.get(unit.node);
   if (seen && seen.state === unit.state && seen.hint === hint) return seen.report;
-  const report = describeAfresh(unit, ctx, hint);
+  // A condition whose fact is not known reads the same in every diagnosis: worded once per condition,
+  // language and list, and copied (a result's items are its own).
+  const report = ctx.described && unit.state === undefined ? { ...notKnown(unit, ctx, hint) } : describeAfresh(unit, ctx, hint);
   ctx.described?.set(unit.node, { state: unit.state, hint, report });
+  return report;
+}
+
+const notKnownReports = new WeakMap<ReadonlyMap<string, FactDeclaration>, WeakMap<Unit['node'], Map<string, ConditionReport>>>();
+
+/** The item of a unit whose state is unknown (its words depend on the condition alone), kept per knowledge base. */
+function notKnown(unit: Unit, ctx: DescribeContext, hint: boolean): ConditionReport {
+  let byNode = notKnownReports.get(ctx.catalogue);
+  if (!byNode) {
+    byNode = new WeakMap();
+    notKnownReports.set(ctx.catalogue, byNode);
+  }
+  let reports = byNode.get(unit.node);
+  if (!reports) {
+    reports = new Map();
+    byNode.set(unit.node, reports);
+  }
+  const key = `${ctx.lang}${hint ? '+' : ''}`;
+  let report = reports.get(key);
+  if (!report) {
+    report = describeAfresh(unit, ctx, hint);
+    reports.set(key, report);
+  }
   return report;
 }
 
@@ -105,11 +130,28 @@ function describeAfresh(unit: Unit, ctx: DescribeContext, hint: boolean): Condit
 /** Items of a list without repeats (the same fact stated twice reads as noise). */
 export function uniqueItems(items: readonly ConditionReport[]): ConditionReport[] {
   if (items.length < 2) return [...items];
-  const seen = new Set<string>();
+  // By code, then by text (no joined key: the texts are the items' own strings, hashed once).
+  const seen = new Map<string, Set<string>>();
   return items.filter((i) => {
-    const key = `${i.code}|${i.text}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+    let texts = seen.get(i.code);
+    if (!texts) {
+      texts = new Set();
+      seen.set(i.code, texts);
+    }
+    if (texts.has(i.text)) return false;
+    texts.add(i.text);
     return true;
   });
+}
+
+const factsByNode = new WeakMap<Unit['node'], readonly string[]>();
+
+/** The facts a unit's condition reads (factsOf), worked out once per condition. */
+export function unitFacts(node: Unit['node']): readonly string[] {
+  let facts = factsByNode.get(node);
+  if (!facts) {
+    facts = factsOf(node);
+    factsByNode.set(node, facts);
+  }
+  return facts;
 }

@@ -8,9 +8,9 @@ import { humanize } from '../kb/schema-messages.ts';
 import { validateDiagnoseRequest } from '../generated/validators.cjs';
 import { compileTemplate, fillTemplate, type Template } from '../render/placeholders.ts';
 import type { Page } from '../kb/page.ts';
-import { type DescribeContext, describeUnit, factLabel, uniqueItems } from './describe.ts';
+import { type DescribeContext, describeUnit, factLabel, uniqueItems, unitFacts } from './describe.ts';
 import { answerOptions } from './fact-view.ts';
-import { factsOf, type Unit } from './three-valued.ts';
+import type { Unit } from './three-valued.ts';
 import { KbError } from './errors.ts';
 import { type CompiledCause, type Evaluation, evaluateCauses, type FactMap, verdictDirect } from './evaluate.ts';
 import type { CompiledKnowledgeBase } from './knowledge-base.ts';
@@ -362,11 +362,16 @@ function reasonFor(
   // Each part only where the status's wording needs it.
   const heldUnits = () => e.folded.units.filter((u) => u.state === true && u.evidence);
   const heldHints = () => e.hints.filter((h) => h.value === true).flatMap((h) => h.units.filter((u) => u.state === true && u.evidence));
-  const openFacts = () =>
-    [...new Set(e.folded.decisive.filter((u) => u.state === undefined).flatMap((u) => factsOf(u.node)).filter((f) => !Object.hasOwn(ctx.facts, f)))]
-      .slice(0, 3)
-      .map((f) => factLabel(f, ctx))
-      .join('; ');
+  // The first three facts not known yet among the units that could still decide, by their labels.
+  const openFacts = () => {
+    const open: string[] = [];
+    for (const u of e.folded.decisive) {
+      if (u.state !== undefined) continue;
+      for (const f of unitFacts(u.node)) if (open.length < 3 && !Object.hasOwn(ctx.facts, f) && !open.includes(f)) open.push(f);
+      if (open.length >= 3) break;
+    }
+    return open.map((f) => factLabel(f, ctx)).join('; ');
+  };
   let reason: string;
   switch (r.status) {
     case 'confirmed':
