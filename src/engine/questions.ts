@@ -1,7 +1,7 @@
 import { deriveFacts, setFactInPlace } from '../facts/derive.ts';
 import type { FactDeclaration, FactValue } from '../generated/schema-types.ts';
 import { type CompiledCause, type FactMap, verdictDirect } from './evaluate.ts';
-import { entropy, layerOrder, weighVerdicts } from './rank.ts';
+import { CONFIRMED, entropy, layerOrder, planWeighing, RULED_OUT, type Weighing, weighCodes } from './rank.ts';
 import type { Verdict } from './three-valued.ts';
 
 /** A candidate cause as question selection sees it. */
@@ -33,16 +33,16 @@ export function priceOf(decl: FactDeclaration): number {
   return decl.source === 'form' ? 1 : questionPrice[decl.cost];
 }
 
-/** The index of the cause that ranks first among those alive (highest weight, then earlier position). */
-function topOf(weights: readonly number[], statuses: readonly string[]): number {
+/** The index of the cause that ranks first among those alive (best tier, highest weight, then earlier position). */
+function topOf({ weights, codes }: Weighing): number {
   let best = -1;
   for (let i = 0; i < weights.length; i++) {
-    if (statuses[i] === 'ruled-out') continue;
-    if (best === -1 || tierOf(statuses[i]!) < tierOf(statuses[best]!) || (tierOf(statuses[i]!) === tierOf(statuses[best]!) && weights[i]! > weights[best]!)) best = i;
+    // The codes are the tiers (confirmed 0, likely 1, possible 2); ruled-out causes are not in the running.
+    if (codes[i] === RULED_OUT) continue;
+    if (best === -1 || codes[i]! < codes[best]! || (codes[i] === codes[best] && weights[i]! > weights[best]!)) best = i;
   }
   return best;
 }
-const tierOf = (status: string) => (status === 'confirmed' ? 0 : status === 'likely' ? 1 : 2);
 
 /** The answers a fact can have, for simulating them: yes/no, its options, or its declared examples. */
 export function hypotheticalAnswers(decl: FactDeclaration): FactValue[] {
@@ -75,9 +75,10 @@ export function chooseQuestions(
     outranks: c.cause.decl.outranks ?? [],
   }));
   const nowVerdicts = inputs.map((input) => input.verdict);
+  const plan = planWeighing(inputs);
   // An answer about one fact changes only the candidates that read it: re-evaluate just those.
   const readersOf = new Map<string, number[]>();
-  const score = (all: FactMap, fact: string) => {
+  const score = (all: FactMap, fact: string): Weighing => {
     let readers = readersOf.get(fact);
     if (!readers) {
       readers = [];
@@ -93,18 +94,17 @@ export function chooseQuestions(
       verdicts ??= nowVerdicts.slice();
       verdicts[i] = v;
     }
-    return verdicts ? weighVerdicts(inputs, verdicts, layers) : now;
+    return verdicts ? weighCodes(inputs, verdicts, plan) : now;
   };
-  const layers = inputs.map((input) => layerOrder.indexOf(input.layer));
-  const now = weighVerdicts(inputs, nowVerdicts, layers);
+  const now = weighCodes(inputs, nowVerdicts, plan);
   const n = candidates.length;
-  const alive = now.statuses.map((s) => s !== 'ruled-out');
+  const alive = now.codes.map((c) => c !== RULED_OUT);
   if (!alive.includes(true)) return [];
   const aliveCount = alive.filter(Boolean).length;
   const hNow = entropy(now.weights);
-  const topNow = topOf(now.weights, now.statuses);
+  const topNow = topOf(now);
   // Once the first cause is confirmed, only a question that could put another cause first is worth asking.
-  const settledTop = topNow !== -1 && now.statuses[topNow] === 'confirmed';
+  const settledTop = topNow !== -1 && now.codes[topNow] === CONFIRMED;
   // Ask about what the leading candidates need: those that together hold 95 % of the belief (at most
   // eight). Facts only the long tail reads barely change the entropy, and simulating them is most of
   // the cost in a large knowledge base.
@@ -163,25 +163,25 @@ export function chooseQuestions(
       }
     });
     // An answer that changes neither which cause ranks first nor any status cannot change the ranking.
-    const changesTop = outcomes.some((o) => topOf(o.weights, o.statuses) !== topNow || o.statuses[topNow] !== now.statuses[topNow]);
+    const changesTop = outcomes.some((o) => topOf(o) !== topNow || o.codes[topNow] !== now.codes[topNow]);
     // After a confirmation, an answer must confirm another cause in first place: one that would only
     // contradict what was already answered (a build after "Exchange Online") is no reason to ask.
     const confirmsAnother = outcomes.some((o) => {
-      const top = topOf(o.weights, o.statuses);
-      return top !== topNow && top !== -1 && o.statuses[top] === 'confirmed';
+      const top = topOf(o);
+      return top !== topNow && top !== -1 && o.codes[top] === CONFIRMED;
     });
-    if (settledTop ? !confirmsAnother || !worthOverturning(fact, priceOf(decl)) : !changesTop && !changesStatus(outcomes, now.statuses, alive)) continue;
+    if (settledTop ? !confirmsAnother || !worthOverturning(fact, priceOf(decl)) : !changesTop && !changesStatus(outcomes, now.codes, alive)) continue;
     // How many answers each cause survives: its belief spreads evenly over them.
     const compatible: number[] = new Array(n);
     for (let i = 0; i < n; i++) {
       let count = 0;
-      for (const o of outcomes) if (o.statuses[i] !== 'ruled-out') count++;
+      for (const o of outcomes) if (o.codes[i] !== RULED_OUT) count++;
       compatible[i] = count || 1;
     }
     // Sums in index order, as the arithmetic of the ranking expects (same figures every run).
     const mass = outcomes.map((o) => {
       let sum = 0;
-      for (let i = 0; i < n; i++) if (!(o.statuses[i] === 'ruled-out' || !alive[i])) sum = sum + now.weights[i]! / compatible[i]!;
+      for (let i = 0; i < n; i++) if (!(o.codes[i] === RULED_OUT || !alive[i])) sum = sum + now.weights[i]! / compatible[i]!;
       return sum;
     });
     const totalMass = mass.reduce((a, b) => a + b, 0);
@@ -193,8 +193,8 @@ export function chooseQuestions(
       expected += pa * entropyOf(o.weights, alive);
       let decided = 0;
       for (let i = 0; i < n; i++) {
-        const status = o.statuses[i];
-        if (alive[i] && status !== now.statuses[i] && (status === 'confirmed' || status === 'ruled-out')) decided++;
+        const code = o.codes[i];
+        if (alive[i] && code !== now.codes[i] && (code === CONFIRMED || code === RULED_OUT)) decided++;
       }
       settled += pa * (decided / aliveCount);
     });
@@ -208,8 +208,8 @@ export function chooseQuestions(
 }
 
 /** Whether any answer changes the status of a cause still in the running. */
-function changesStatus(outcomes: readonly { statuses: readonly string[] }[], now: readonly string[], alive: readonly boolean[]): boolean {
-  for (const o of outcomes) for (let i = 0; i < now.length; i++) if (alive[i] && o.statuses[i] !== now[i]) return true;
+function changesStatus(outcomes: readonly Weighing[], now: readonly number[], alive: readonly boolean[]): boolean {
+  for (const o of outcomes) for (let i = 0; i < now.length; i++) if (alive[i] && o.codes[i] !== now[i]) return true;
   return false;
 }
 
