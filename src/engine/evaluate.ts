@@ -16,8 +16,8 @@ export interface CompiledCause {
   readonly rules: LeafRules;
   /** Facts the leaves of its conditions and hints compare (not those compared by reference). */
   readonly leafFacts: readonly string[];
-  /** Its verdict evaluated directly (see verdictDirect). */
-  readonly verdict: (facts: FactMap) => Verdict;
+  /** Its verdict evaluated directly, packed in a number (see verdictDirect, unpackVerdict): equal numbers, equal verdicts. */
+  readonly verdict: (facts: FactMap) => number;
 }
 
 export function compileCause(decl: CauseDeclaration, rules: LeafRules): CompiledCause {
@@ -189,7 +189,7 @@ export async function evaluateCause(cause: CompiledCause, facts: FactMap): Promi
  * path for hypothetical answers and for causes outside the symptom.
  */
 export function verdictDirect(cause: CompiledCause, facts: FactMap): Verdict {
-  return cause.verdict(facts);
+  return unpackVerdict(cause.verdict(facts));
 }
 
 /**
@@ -248,22 +248,26 @@ function compileVerdict(node: ConditionNode): Packed {
   };
 }
 
-/** The verdict of a cause's conditions and hints (causeVerdict over `verdict`), compiled once per cause. */
-function compileCauseVerdict(conditions: ConditionNode, hints: readonly ConditionNode[]): (facts: FactMap) => Verdict {
+/** The verdict of a cause's conditions and hints (causeVerdict over `verdict`), compiled once per cause, packed. */
+function compileCauseVerdict(conditions: ConditionNode, hints: readonly ConditionNode[]): (facts: FactMap) => number {
   const main = compileVerdict(conditions);
   const extra = hints.map(compileVerdict);
   return (facts) => {
     const p = main(facts);
-    const value = valueOf(p);
-    if (value === false) return { value: false, held: 0, gated: false };
-    const gated = (p & GATED) !== 0;
+    if ((p & 3) === 0) return 0;
+    if ((p & GATED) !== 0) return (p & 3) | GATED;
     let held = p >> 3;
     for (const h of extra) {
       const q = h(facts);
       if ((q & 3) === 1 && q >> 3 > 0) held++;
     }
-    return { value, held: gated ? 0 : held, gated };
+    return (p & 3) | (held * HELD);
   };
+}
+
+/** A packed cause verdict (see compileVerdict) as a Verdict. */
+export function unpackVerdict(p: number): Verdict {
+  return { value: valueOf(p), held: p >> 3, gated: (p & GATED) !== 0 };
 }
 
 export function evaluateLeaf(leaf: LeafCondition, facts: FactMap): Tri {

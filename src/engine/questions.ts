@@ -1,6 +1,6 @@
 import { deriveFacts, setFactInPlace } from '../facts/derive.ts';
 import type { FactDeclaration, FactValue } from '../generated/schema-types.ts';
-import { type CompiledCause, type FactMap, verdictDirect } from './evaluate.ts';
+import { type CompiledCause, type FactMap, unpackVerdict } from './evaluate.ts';
 import { CONFIRMED, entropy, layerOrder, planWeighing, RULED_OUT, type Weighing, weighCodes } from './rank.ts';
 import type { Verdict } from './three-valued.ts';
 
@@ -66,11 +66,12 @@ export function chooseQuestions(
   allFacts?: FactMap,
 ): QuestionChoice[] {
   const baseAll = allFacts ?? { ...baseFacts, ...deriveFacts(catalogue.values(), baseFacts) };
-  const inputs = candidates.map((c) => ({
+  const nowPacked = candidates.map((c) => c.cause.verdict(baseAll));
+  const inputs = candidates.map((c, i) => ({
     id: c.cause.decl.id,
     prior: c.prior,
     layer: c.cause.decl.layer,
-    verdict: verdictDirect(c.cause, baseAll),
+    verdict: unpackVerdict(nowPacked[i]!),
     onSymptom: c.onSymptom,
     outranks: c.cause.decl.outranks ?? [],
   }));
@@ -87,12 +88,11 @@ export function chooseQuestions(
     }
     let verdicts: Verdict[] | null = null;
     for (const i of readers) {
-      const v = verdictDirect(candidates[i]!.cause, all);
-      const before = nowVerdicts[i]!;
+      const p = candidates[i]!.cause.verdict(all);
       // An answer that leaves every verdict as it is leaves the weights as they are.
-      if (v.value === before.value && v.held === before.held && v.gated === before.gated) continue;
+      if (p === nowPacked[i]) continue;
       verdicts ??= nowVerdicts.slice();
-      verdicts[i] = v;
+      verdicts[i] = unpackVerdict(p);
     }
     return verdicts ? weighCodes(inputs, verdicts, plan) : now;
   };
@@ -154,6 +154,8 @@ export function chooseQuestions(
     const decl = catalogue.get(fact)!;
     const answers = hypotheticalAnswers(decl);
     if (answers.length < 2) continue;
+    // After a confirmation a fact no likely overturner reads is not worth its price, whatever it would change.
+    if (settledTop && !worthOverturning(fact, priceOf(decl))) continue;
     const outcomes = answers.map((a) => {
       const undo = setFactInPlace(catalogue, scratch, fact, a);
       try {
@@ -163,14 +165,15 @@ export function chooseQuestions(
       }
     });
     // An answer that changes neither which cause ranks first nor any status cannot change the ranking.
-    const changesTop = outcomes.some((o) => topOf(o) !== topNow || o.codes[topNow] !== now.codes[topNow]);
+    const changesTop = () => outcomes.some((o) => topOf(o) !== topNow || o.codes[topNow] !== now.codes[topNow]);
     // After a confirmation, an answer must confirm another cause in first place: one that would only
     // contradict what was already answered (a build after "Exchange Online") is no reason to ask.
-    const confirmsAnother = outcomes.some((o) => {
-      const top = topOf(o);
-      return top !== topNow && top !== -1 && o.codes[top] === CONFIRMED;
-    });
-    if (settledTop ? !confirmsAnother || !worthOverturning(fact, priceOf(decl)) : !changesTop && !changesStatus(outcomes, now.codes, alive)) continue;
+    const confirmsAnother = () =>
+      outcomes.some((o) => {
+        const top = topOf(o);
+        return top !== topNow && top !== -1 && o.codes[top] === CONFIRMED;
+      });
+    if (settledTop ? !confirmsAnother() : !changesTop() && !changesStatus(outcomes, now.codes, alive)) continue;
     // How many answers each cause survives: its belief spreads evenly over them.
     const compatible: number[] = new Array(n);
     for (let i = 0; i < n; i++) {
