@@ -1,8 +1,8 @@
-import { Engine, type TopLevelCondition } from 'json-rules-engine';
+import { Engine, Fact, type TopLevelCondition } from 'json-rules-engine';
 import type { FactValue } from '../generated/schema-types.ts';
 import { allOperators, customOperators } from '../facts/operators.ts';
 import type { CauseDeclaration } from '../kb/model.ts';
-import { type ConditionNode, type Folded, fold, isLeaf, type LeafCondition, type Tri, type Verdict, verdict } from './three-valued.ts';
+import { type CompiledFold, compileFold, type ConditionNode, type Folded, isLeaf, type LeafCondition, type Tri, type Verdict } from './three-valued.ts';
 
 export type FactMap = Readonly<Record<string, FactValue>>;
 
@@ -16,6 +16,8 @@ export interface CompiledCause {
   readonly rules: LeafRules;
   /** Facts the leaves of its conditions and hints compare (not those compared by reference). */
   readonly leafFacts: readonly string[];
+  /** Its conditions and each hint compiled for folding. */
+  readonly folds: { readonly conditions: CompiledFold; readonly hints: readonly CompiledFold[] };
   /** Its verdict evaluated directly, packed in a number (see verdictDirect, unpackVerdict): equal numbers, equal verdicts. */
   readonly verdict: (facts: FactMap) => number;
 }
@@ -25,7 +27,7 @@ export function compileCause(decl: CauseDeclaration, rules: LeafRules): Compiled
   const hints = (decl.hints ?? []) as unknown as ConditionNode[];
   const leafFacts = new Set<string>();
   for (const node of [conditions, ...hints]) for (const leaf of leavesOf(node)) leafFacts.add(rules.add(leaf).fact);
-  return { decl, conditions, hints, rules, leafFacts: [...leafFacts], verdict: compileCauseVerdict(conditions, hints) };
+  return { decl, conditions, hints, rules, leafFacts: [...leafFacts], folds: { conditions: compileFold(conditions), hints: hints.map((h) => compileFold(h)) }, verdict: compileCauseVerdict(conditions, hints) };
 }
 
 function leavesOf(node: ConditionNode, out: LeafCondition[] = []): LeafCondition[] {
@@ -102,6 +104,11 @@ export class LeafRules {
     return this.#byNode.get(leaf)?.id;
   }
 
+  /** A registered leaf's rule: its id, fact and the fact it compares with. */
+  ruleOf(leaf: LeafCondition): LeafRule | undefined {
+    return this.#byNode.get(leaf);
+  }
+
   /**
    * Runs json-rules-engine for each of `onFacts` that is known in `facts`: one run of that fact's
    * engine with the fact and the facts its leaves compare with. Returns each leaf's result by id.
@@ -120,8 +127,9 @@ export class LeafRules {
 
 async function runGroup(group: FactEngines, facts: FactMap, results: Map<number, boolean>): Promise<void> {
   const engine = group.idle.pop() ?? buildEngine(group);
-  const input: Record<string, unknown> = { [group.fact]: facts[group.fact] };
-  for (const ref of group.refs) if (Object.hasOwn(facts, ref)) input[ref] = facts[ref];
+  // Facts as constant Facts without json-rules-engine's cache: each is read once per run, and the cache key would be a hash per fact.
+  const input: Record<string, Fact> = { [group.fact]: new Fact(group.fact, facts[group.fact], { cache: false }) };
+  for (const ref of group.refs) if (Object.hasOwn(facts, ref)) input[ref] = new Fact(ref, facts[ref], { cache: false });
   const run = await engine.run(input);
   group.idle.push(engine);
   const reported = ((run.results[0] ?? run.failureResults[0])?.conditions as EvaluatedCondition | undefined)?.any ?? [];
@@ -156,15 +164,13 @@ function referencedFact(value: unknown): string | undefined {
   return v && typeof v === 'object' && !Array.isArray(v) && typeof v.fact === 'string' ? v.fact : undefined;
 }
 
-function known(facts: FactMap, leaf: LeafCondition): boolean {
-  const ref = referencedFact(leaf.value);
-  return Object.hasOwn(facts, leaf.fact) && (ref === undefined || Object.hasOwn(facts, ref));
-}
-
 /** Folds a cause's conditions and hints from json-rules-engine's leaf results (`results` by leaf id). */
 export function foldCause(cause: CompiledCause, facts: FactMap, results: ReadonlyMap<number, boolean>): Evaluation {
-  const leaf = (_path: string, l: LeafCondition): Tri => (known(facts, l) ? results.get(cause.rules.idOf(l)!) : undefined);
-  return { folded: fold(cause.conditions, leaf), hints: cause.hints.map((hint) => fold(hint, leaf)) };
+  const leaf = (l: LeafCondition): Tri => {
+    const rule = cause.rules.ruleOf(l)!;
+    return Object.hasOwn(facts, rule.fact) && (rule.ref === undefined || Object.hasOwn(facts, rule.ref)) ? results.get(rule.id) : undefined;
+  };
+  return { folded: cause.folds.conditions(leaf), hints: cause.folds.hints.map((hint) => hint(leaf)) };
 }
 
 /**

@@ -99,6 +99,56 @@ export function fold(node: ConditionNode, leaf: (path: string, node: LeafConditi
   return { value, gated, units, decisive };
 }
 
+/** A condition tree compiled for folding: `fold` with its node kinds and paths worked out once. */
+export type CompiledFold = (leaf: (node: LeafCondition) => Tri) => Folded;
+
+/** Compiles `node` so that folding it gives what `fold(node, (_path, l) => leaf(l), path)` gives (a test compares them). */
+export function compileFold(node: ConditionNode, path = 'conditions'): CompiledFold {
+  if (isLeaf(node)) {
+    return (leaf) => {
+      const observed = leaf(node);
+      const assumed = observed === undefined && node.ifUnknown !== undefined;
+      const unit: Unit = { path, node, state: assumed ? node.ifUnknown : observed, evidence: !assumed && node.ifUnknown !== true, live: true };
+      return { value: unit.state, gated: node.gate === true && observed === undefined && !assumed, units: [unit], decisive: [unit] };
+    };
+  }
+  if ('not' in node) {
+    const inner = compileFold(node.not, `${path}/not`);
+    return (leaf) => {
+      const folded = inner(leaf);
+      const unit: Unit = { path, node, state: not(folded.value), evidence: false, live: true };
+      return { value: unit.state, gated: folded.gated, units: [unit], decisive: [unit] };
+    };
+  }
+  const isAll = 'all' in node;
+  const op = isAll ? 'all' : 'any';
+  const parts = (isAll ? node.all : node.any).map((child, i) => compileFold(child, `${path}/${op}/${i}`));
+  return (leaf) => {
+    const children: Folded[] = new Array(parts.length);
+    let sawFalse = false;
+    let sawUnknown = false;
+    let sawTrue = false;
+    let gated = false;
+    for (let i = 0; i < parts.length; i++) {
+      const child = parts[i]!(leaf);
+      children[i] = child;
+      if (child.value === false) sawFalse = true;
+      else if (child.value === undefined) sawUnknown = true;
+      else sawTrue = true;
+      if (child.gated) gated = true;
+    }
+    const value: Tri = isAll ? (sawFalse ? false : sawUnknown ? undefined : true) : sawTrue ? true : sawUnknown ? undefined : false;
+    const every = isAll ? value === true : value === false;
+    const decisive: Unit[] = [];
+    const units: Unit[] = [];
+    for (const c of children) {
+      if (every || c.value === value) for (const u of c.decisive) decisive.push(u);
+      for (const u of c.units) units.push(value === false ? { path: u.path, node: u.node, state: u.state, evidence: false, live: false } : u);
+    }
+    return { value, gated, units, decisive };
+  };
+}
+
 /** Every fact a condition reads, including facts compared by reference (`value: {fact: x}`). */
 export function factsOf(node: ConditionNode): string[] {
   if (isLeaf(node)) {

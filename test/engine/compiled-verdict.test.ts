@@ -2,7 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { causeVerdict, compileCause, evaluateCause, evaluateLeaf, LeafRules, verdictDirect } from '../../src/engine/evaluate.ts';
 import { verdictOf } from '../../src/engine/rank.ts';
-import { type ConditionNode, type LeafCondition, verdict } from '../../src/engine/three-valued.ts';
+import { compileFold, type ConditionNode, fold, type LeafCondition, type Tri, verdict } from '../../src/engine/three-valued.ts';
 import type { CauseDeclaration } from '../../src/kb/model.ts';
 
 // Random condition trees over three facts, with every kind of leaf the knowledge base writes:
@@ -38,5 +38,18 @@ describe('the compiled verdict', () => {
     const generic = causeVerdict(verdict(conditions, leaf), hints.map((h) => verdict(h, leaf)));
     expect(verdictDirect(cause, facts)).toEqual(generic);
     expect(verdictDirect(cause, facts)).toEqual(verdictOf(await evaluateCause(cause, facts)));
+  });
+});
+
+describe('the compiled fold', () => {
+  const stateArb = fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.constantFrom<Tri>(true, false, undefined));
+  test.prop([tree, stateArb], { numRuns: 400 })('equals fold: value, gate, units with their paths, decisive units', (node, states) => {
+    const leaf = (l: LeafCondition) => states[l.fact];
+    const compiled = compileFold(node)(leaf);
+    const generic = fold(node, (_path, l) => leaf(l));
+    expect(compiled).toEqual(generic);
+    // Which decisive units are the very units listed (an explanation of a ruled-out cause asks).
+    const same = (f: typeof generic) => f.decisive.map((d) => f.units.includes(d));
+    expect(same(compiled)).toEqual(same(generic));
   });
 });
