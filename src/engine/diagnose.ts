@@ -6,8 +6,7 @@ import { closest } from '../kb/_closest.ts';
 import { pageKey } from '../kb/model.ts';
 import { humanize } from '../kb/schema-messages.ts';
 import { validateDiagnoseRequest } from '../generated/validators.cjs';
-import { compileTemplate, fillTemplate, type Template } from '../render/placeholders.ts';
-import type { Page } from '../kb/page.ts';
+import { guidanceMarkdown } from '../render/placeholders.ts';
 import { type DescribeContext, describeUnit, factLabel, uniqueItems, unitFacts } from './describe.ts';
 import { answerOptions } from './fact-view.ts';
 import type { Unit } from './three-valued.ts';
@@ -247,7 +246,7 @@ async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseReques
       reason: reasonFor(r, e.evaluation, e.onSymptom, describeCtx, symptomTitle, (id) => pageFor(kb, 'causes', kb.causes.get(id)?.decl.page ?? id, lang, warnings)?.title ?? id),
       ...(priors ? { prior: { ...learned(e.cause.decl) } } : {}),
       explanation: explain(r.status, e.evaluation, describeCtx),
-      guidance: page ? guidanceOf(page, facts) : '',
+      guidance: page ? guidanceMarkdown(page, facts) : '',
     };
   });
 
@@ -327,18 +326,6 @@ function explain(status: string, e: Evaluation, ctx: DescribeContext): DiagnoseR
     unknown: uniqueItems(lists['value-unknown']!),
     assumed: uniqueItems(lists['value-assumed']!),
   };
-}
-
-/** Each page's guidance split at its placeholders once (a knowledge base's pages never change). */
-const templates = new WeakMap<Page, Template>();
-
-function guidanceOf(page: Page, facts: FactMap): string {
-  let template = templates.get(page);
-  if (!template) {
-    template = compileTemplate(page.body.trim());
-    templates.set(page, template);
-  }
-  return fillTemplate(template, facts);
 }
 
 function pageFor(kb: CompiledKnowledgeBase, kind: 'symptoms' | 'causes', id: string, lang: Lang, warnings: Warning[]) {

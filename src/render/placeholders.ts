@@ -1,5 +1,5 @@
 import type { FactValue } from '../generated/schema-types.ts';
-import { placeholderPattern } from '../kb/page.ts';
+import { type Page, placeholderPattern } from '../kb/page.ts';
 
 /** A fact value as an inline code span: nothing in it is read as Markdown or HTML. */
 export function asCodeSpan(value: string): string {
@@ -55,4 +55,22 @@ export function fillTemplate(template: Template, facts: Readonly<Record<string, 
  */
 export function fillPlaceholders(markdown: string, facts: Readonly<Record<string, FactValue>>): string {
   return fillTemplate(compileTemplate(markdown), facts);
+}
+
+/** Each page's guidance split at its placeholders once (a knowledge base's pages never change). */
+const templates = new WeakMap<Page, Template>();
+
+/** A page's guidance as a template (its Markdown body, trimmed, split at the placeholders). */
+export function guidanceTemplate(page: Page): Template {
+  let template = templates.get(page);
+  if (!template) {
+    template = compileTemplate(page.body.trim());
+    templates.set(page, template);
+  }
+  return template;
+}
+
+/** A page's guidance in Markdown with the case's facts filled in. */
+export function guidanceMarkdown(page: Page, facts: Readonly<Record<string, FactValue>>): string {
+  return fillTemplate(guidanceTemplate(page), facts);
 }
