@@ -4,7 +4,7 @@ import { type Page, placeholderPattern } from '../kb/page.ts';
 /** A fact value as an inline code span: nothing in it is read as Markdown or HTML. */
 export function asCodeSpan(value: string): string {
   const clean = value.replace(/[\r\n]+/g, ' ').slice(0, 500);
-  const longestRun = Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length));
+  const longestRun = clean.includes('`') ? Math.max(0, ...[...clean.matchAll(/`+/g)].map((m) => m[0].length)) : 0;
   const fence = '`'.repeat(longestRun + 1);
   const pad = clean.startsWith('`') || clean.endsWith('`') || clean === '' ? ' ' : '';
   return `${fence}${pad}${clean}${pad}${fence}`;

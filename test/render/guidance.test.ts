@@ -39,7 +39,7 @@ describe('guidance as HTML from pages rendered once', () => {
     ['a heading and emphasis', '## Host {{urlHost}}\n\n**{{urlHost|the host}}** and _{{email}}_'],
   ])('is the same where a placeholder sits in %s', (_what, body) => {
     const p = page(body);
-    for (const facts of [{}, { urlHost: 'mail.example.com' }, { urlHost: 'a|b' }, { urlHost: 'mail.example.com', email: 'x_y@example.com' }, { urlHost: '<b>x</b>' }]) {
+    for (const facts of [{}, { urlHost: 'mail.example.com' }, { urlHost: 'a|b' }, { urlHost: 'mail.example.com', email: 'x_y@example.com' }, { urlHost: '<b>x</b>' }] as Record<string, FactValue>[]) {
       expect(guidanceHtml(p, facts)).toBe(renderHtml(guidanceMarkdown(p, facts)));
     }
   });
