@@ -28,15 +28,16 @@ export function naiveDiagnose(kb) {
   };
 }
 
-export async function runInProcess({ rounds = 200 } = {}) {
+export async function runInProcess({ rounds = 200, warmup = 5000 } = {}) {
   const n = rounds * mix.length;
-  // Every request computed afresh: the result cache off, and no request seen before (numbers 0… warm up).
   const cold = loadKnowledgeBase(undefined, { cacheSize: 0 });
-  const warm = uniqueRequests(0, 5 * mix.length);
-  const once = { rounds: 1, warmup: 0 };
+  // Every request computed afresh: the result cache off, and no request seen before. First as a
+  // process starts (the JIT still compiling and re-optimising: the first seconds of a server), then
+  // after `warmup` other unique requests (how a running server answers).
+  const first = await measure(uniqueRequests(5_000_000, n), (r) => diagnose(cold, r), { rounds: 1, warmup: 0 });
   const run = async (list, fn) => {
-    for (const r of warm) await fn(r);
-    return measure(list, fn, once);
+    for (const r of uniqueRequests(0, warmup)) await fn(r);
+    return measure(list, fn, { rounds: 1, warmup: 0 });
   };
   const computed = await run(uniqueRequests(1_000_000, n), (r) => diagnose(cold, r));
   const naive = await run(uniqueRequests(2_000_000, Math.ceil(n / 4)), naiveDiagnose(cold));
@@ -55,22 +56,25 @@ export async function runInProcess({ rounds = 200 } = {}) {
     const u = await diagnose(cold, unique[i]);
     if (u.causes.map((c) => `${c.id}:${c.status}`).join() === result.causes.map((c) => `${c.id}:${c.status}`).join()) same++;
   }
-  return { computed, naive, floor, hits, agree, same, total: mix.length };
+  return { first, computed, naive, floor, hits, agree, same, total: mix.length, warmup };
 }
 
-export function printInProcess({ computed, naive, floor, hits, agree, same, total }) {
+export function printInProcess({ first, computed, naive, floor, hits, agree, same, total, warmup }) {
   console.log(`\n1. In-process, bundled knowledge base, mix of ${total} requests (message / facts / both)`);
   console.log('   implementation                                   diag/s     p50 ms   p99 ms        n');
   const row = (name, s) => console.log(`   ${name.padEnd(46)} ${fmt(s.ops).padStart(9)} ${fmt(s.p50).padStart(9)} ${fmt(s.p99).padStart(8)} ${String(s.n).padStart(8)}`);
   row('kb diagnose(), computed (cache off, unique)', computed);
+  row('  the same, first requests of the process', first);
   row('naive json-rules-engine (same requests)', naive);
   row('hand-written floor (same requests)', floor);
   row('kb diagnose(), cache hits (mix repeated)', hits);
+  console.log(`   computed rows after ${warmup} other unique requests each (JIT settled); the first row of requests as the process starts`);
   console.log(`   unique requests rank as their mix request in ${same}/${total}; the floor agrees on the top cause in ${agree}/${total}`);
   const vsNaive = naive.p50 / computed.p50;
   const met = (ok) => (ok ? 'MET' : 'MISSED');
   console.log(`   computed p50 ${fmt(computed.p50)} ms (target ≤ ${targets.p50} ms) ${met(computed.p50 <= targets.p50)}; p99 ${fmt(computed.p99)} ms (target ≤ ${targets.p99} ms) ${met(computed.p99 <= targets.p99)}`);
-  console.log(`   computed vs naive (p50): ${vsNaive.toFixed(1)}x faster (target ≥ ${targets.vsNaive}x) ${met(vsNaive >= targets.vsNaive)}; ${(computed.ops / naive.ops).toFixed(1)}x the naive rate`);
+  const vsRate = computed.ops / naive.ops;
+  console.log(`   computed vs naive: p50 ${vsNaive.toFixed(1)}x faster, rate ${vsRate.toFixed(1)}x (target ≥ ${targets.vsNaive}x) p50 ${met(vsNaive >= targets.vsNaive)}, rate ${met(vsRate >= targets.vsNaive)}`);
   console.log(`   computed vs floor: ${(floor.ops / computed.ops).toFixed(0)}x slower (the floor has no knowledge base, explanations or questions)`);
   console.log(`   cache hits: ${(hits.ops / computed.ops).toFixed(0)}x the computed rate (the default keeps the last 256 results per knowledge base)`);
 }

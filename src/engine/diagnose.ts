@@ -4,6 +4,7 @@ import type { ConditionReport, DiagnoseRequest, DiagnoseResult, FactValue } from
 import { isLang, type Lang, t } from '../i18n/index.ts';
 import { closest } from '../kb/_closest.ts';
 import { pageKey } from '../kb/model.ts';
+import type { Page } from '../kb/page.ts';
 import { humanize } from '../kb/schema-messages.ts';
 import { validateDiagnoseRequest } from '../generated/validators.cjs';
 import { guidanceMarkdown } from '../render/placeholders.ts';
@@ -328,13 +329,35 @@ function explain(status: string, e: Evaluation, ctx: DescribeContext): DiagnoseR
   };
 }
 
-function pageFor(kb: CompiledKnowledgeBase, kind: 'symptoms' | 'causes', id: string, lang: Lang, warnings: Warning[]) {
+/** Pages by language, kind and id without building the key each time (a knowledge base's pages never change). */
+const pageIndex = new WeakMap<CompiledKnowledgeBase, Map<string, Map<string, Page | undefined>>>();
+
+function lookupPage(kb: CompiledKnowledgeBase, lang: Lang, kind: 'symptoms' | 'causes', id: string): Page | undefined {
+  let byKind = pageIndex.get(kb);
+  if (!byKind) {
+    byKind = new Map();
+    pageIndex.set(kb, byKind);
+  }
+  const group = `${lang}/${kind}`;
+  let byId = byKind.get(group);
+  if (!byId) {
+    byId = new Map();
+    byKind.set(group, byId);
+  }
+  if (byId.has(id)) return byId.get(id);
   const page = kb.data.pages.get(pageKey(lang, kind, id));
+  // Only ids the knowledge base has pages or causes for are kept: a request cannot grow the index.
+  if (page || kb.causes.has(id)) byId.set(id, page);
+  return page;
+}
+
+function pageFor(kb: CompiledKnowledgeBase, kind: 'symptoms' | 'causes', id: string, lang: Lang, warnings: Warning[]) {
+  const page = lookupPage(kb, lang, kind, id);
   if (page) return page;
   if (!warnings.some((w) => w.code === 'LANG_FALLBACK' && w.field === id)) {
     warnings.push({ code: 'LANG_FALLBACK', field: id, message: t(lang, 'warn.langFallback', { id, lang }) });
   }
-  return kb.data.pages.get(pageKey('en', kind, id));
+  return lookupPage(kb, 'en', kind, id);
 }
 
 function reasonFor(

@@ -44,7 +44,11 @@ export function statusOf(v: Verdict): CauseStatus {
   return v.held > 0 ? 'likely' : 'possible';
 }
 
-const heldIn = (folded: Folded) => folded.units.filter((u) => u.evidence && u.state === true).length;
+const heldIn = (folded: Folded) => {
+  let held = 0;
+  for (const u of folded.units) if (u.evidence && u.state === true) held++;
+  return held;
+};
 
 /** The verdict of a full evaluation: its value and the live evidence that held, hints included. */
 export function verdictOf(e: Evaluation): Verdict {
