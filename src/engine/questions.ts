@@ -150,7 +150,14 @@ export function chooseQuestions(
   const choices: (QuestionChoice & { cost: number; value: number })[] = [];
   // Each answer is set in one scratch copy of the facts and taken back after its candidates are weighed.
   const scratch: Record<string, FactValue> = { ...baseAll };
-  for (const fact of askable) {
+  // A question's gain is at most the entropy now plus the 0.1 for settling every cause, so its value at
+  // most that over its price. Cheapest first: once `limit` questions are worth more than a fact could
+  // be at best, it cannot be among those chosen and is not simulated (the choice is the same).
+  const ceiling = hNow + 0.1 + 1e-9;
+  const best: number[] = [];
+  const byPrice = [...askable].map((fact) => ({ fact, price: priceOf(catalogue.get(fact)!) })).sort((a, b) => a.price - b.price);
+  for (const { fact, price } of byPrice) {
+    if (limit > 0 && best.length >= limit && ceiling / price < best[limit - 1]!) continue;
     const decl = catalogue.get(fact)!;
     const answers = hypotheticalAnswers(decl);
     if (answers.length < 2) continue;
@@ -202,7 +209,12 @@ export function chooseQuestions(
       settled += pa * (decided / aliveCount);
     });
     const gain = Math.max(0, hNow - expected) + 0.1 * settled;
-    if (gain > 1e-9) choices.push({ fact, gain: Math.round(gain * 1000) / 1000, cost: costRank[decl.cost], value: gain / priceOf(decl) });
+    if (gain > 1e-9) {
+      const value = gain / priceOf(decl);
+      choices.push({ fact, gain: Math.round(gain * 1000) / 1000, cost: costRank[decl.cost], value });
+      best.push(value);
+      best.sort((a, b) => b - a);
+    }
   }
   return choices
     .sort((a, b) => b.value - a.value || a.cost - b.cost || a.fact.localeCompare(b.fact))
