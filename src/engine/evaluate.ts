@@ -17,7 +17,7 @@ export interface CompiledCause {
   /** Facts the leaves of its conditions and hints compare (not those compared by reference). */
   readonly leafFacts: readonly string[];
   /** Its conditions and each hint compiled for folding. */
-  readonly folds: { readonly conditions: CompiledFold; readonly hints: readonly CompiledFold[] };
+  readonly folds: { readonly conditions: CompiledFold<LeafRule>; readonly hints: readonly CompiledFold<LeafRule>[] };
   /** Its verdict evaluated directly, packed in a number (see verdictDirect, unpackVerdict): equal numbers, equal verdicts. */
   readonly verdict: (facts: FactMap) => number;
 }
@@ -27,7 +27,8 @@ export function compileCause(decl: CauseDeclaration, rules: LeafRules): Compiled
   const hints = (decl.hints ?? []) as unknown as ConditionNode[];
   const leafFacts = new Set<string>();
   for (const node of [conditions, ...hints]) for (const leaf of leavesOf(node)) leafFacts.add(rules.add(leaf).fact);
-  return { decl, conditions, hints, rules, leafFacts: [...leafFacts], folds: { conditions: compileFold(conditions), hints: hints.map((h) => compileFold(h)) }, verdict: compileCauseVerdict(conditions, hints) };
+  const rule = (leaf: LeafCondition) => rules.add(leaf);
+  return { decl, conditions, hints, rules, leafFacts: [...leafFacts], folds: { conditions: compileFold(conditions, rule), hints: hints.map((h) => compileFold(h, rule)) }, verdict: compileCauseVerdict(conditions, hints) };
 }
 
 function leavesOf(node: ConditionNode, out: LeafCondition[] = []): LeafCondition[] {
@@ -38,7 +39,7 @@ function leavesOf(node: ConditionNode, out: LeafCondition[] = []): LeafCondition
 }
 
 /** A distinct leaf condition (fact, operator, value), decided by json-rules-engine. */
-interface LeafRule {
+export interface LeafRule {
   readonly id: number;
   readonly fact: string;
   /** The fact compared by reference (`value: { fact: x }`), if any. */
@@ -104,10 +105,6 @@ export class LeafRules {
     return this.#byNode.get(leaf)?.id;
   }
 
-  /** A registered leaf's rule: its id, fact and the fact it compares with. */
-  ruleOf(leaf: LeafCondition): LeafRule | undefined {
-    return this.#byNode.get(leaf);
-  }
 
   /**
    * Runs json-rules-engine for each of `onFacts` that is known in `facts`: one run of that fact's
@@ -166,10 +163,8 @@ function referencedFact(value: unknown): string | undefined {
 
 /** Folds a cause's conditions and hints from json-rules-engine's leaf results (`results` by leaf id). */
 export function foldCause(cause: CompiledCause, facts: FactMap, results: ReadonlyMap<number, boolean>): Evaluation {
-  const leaf = (l: LeafCondition): Tri => {
-    const rule = cause.rules.ruleOf(l)!;
-    return Object.hasOwn(facts, rule.fact) && (rule.ref === undefined || Object.hasOwn(facts, rule.ref)) ? results.get(rule.id) : undefined;
-  };
+  const leaf = (_l: LeafCondition, rule: LeafRule): Tri =>
+    Object.hasOwn(facts, rule.fact) && (rule.ref === undefined || Object.hasOwn(facts, rule.ref)) ? results.get(rule.id) : undefined;
   return { folded: cause.folds.conditions(leaf), hints: cause.folds.hints.map((hint) => hint(leaf)) };
 }
 

@@ -100,20 +100,25 @@ export function fold(node: ConditionNode, leaf: (path: string, node: LeafConditi
 }
 
 /** A condition tree compiled for folding: `fold` with its node kinds and paths worked out once. */
-export type CompiledFold = (leaf: (node: LeafCondition) => Tri) => Folded;
+export type CompiledFold<T = undefined> = (leaf: (node: LeafCondition, prepared: T) => Tri) => Folded;
 
-/** Compiles `node` so that folding it gives what `fold(node, (_path, l) => leaf(l), path)` gives (a test compares them). */
-export function compileFold(node: ConditionNode, path = 'conditions'): CompiledFold {
+/**
+ * Compiles `node` so that folding it gives what `fold(node, (_path, l) => leaf(l, prepare(l)), path)`
+ * gives (a test compares them); `prepare` runs once per leaf at compile time (what the leaf callback
+ * needs of it, without a lookup per call).
+ */
+export function compileFold<T = undefined>(node: ConditionNode, prepare: (leaf: LeafCondition) => T = () => undefined as T, path = 'conditions'): CompiledFold<T> {
   if (isLeaf(node)) {
+    const prepared = prepare(node);
     return (leaf) => {
-      const observed = leaf(node);
+      const observed = leaf(node, prepared);
       const assumed = observed === undefined && node.ifUnknown !== undefined;
       const unit: Unit = { path, node, state: assumed ? node.ifUnknown : observed, evidence: !assumed && node.ifUnknown !== true, live: true };
       return { value: unit.state, gated: node.gate === true && observed === undefined && !assumed, units: [unit], decisive: [unit] };
     };
   }
   if ('not' in node) {
-    const inner = compileFold(node.not, `${path}/not`);
+    const inner = compileFold(node.not, prepare, `${path}/not`);
     return (leaf) => {
       const folded = inner(leaf);
       const unit: Unit = { path, node, state: not(folded.value), evidence: false, live: true };
@@ -122,7 +127,7 @@ export function compileFold(node: ConditionNode, path = 'conditions'): CompiledF
   }
   const isAll = 'all' in node;
   const op = isAll ? 'all' : 'any';
-  const parts = (isAll ? node.all : node.any).map((child, i) => compileFold(child, `${path}/${op}/${i}`));
+  const parts = (isAll ? node.all : node.any).map((child, i) => compileFold(child, prepare, `${path}/${op}/${i}`));
   return (leaf) => {
     const children: Folded[] = new Array(parts.length);
     let sawFalse = false;
