@@ -28,3 +28,18 @@ export const mix = [
   { message: 'Unable to connect to Exchange server', observed: { dnsResolves: false } },
   { message: 'Unauthorized', facts: { credentialsWorkInWebmail: true, ewsEnabled: false } },
 ];
+
+/**
+ * Request `r` made unique by the number `n` without changing what it asks: every host name carries
+ * `n` (`mail-n.example.com`), and the connection form's email address (which no condition reads, but
+ * guidance pages quote) is `user-n@example.com`. No cache or memo can answer such a request, and
+ * each guidance text that names the address or host is a new text.
+ */
+export function uniqueRequest(r, n) {
+  const out = JSON.parse(JSON.stringify(r).replaceAll('mail.example.com', `mail-${n}.example.com`));
+  if (out.facts?.email === undefined) out.facts = { ...out.facts, email: `user-${n}@example.com` };
+  return out;
+}
+
+/** `count` unique requests numbered from `from`, cycling through the mix. */
+export const uniqueRequests = (from, count) => Array.from({ length: count }, (_, k) => uniqueRequest(mix[k % mix.length], from + k));

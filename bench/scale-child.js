@@ -21,7 +21,7 @@ try {
     const s = (i * 7919) % symptoms;
     requests.push({ message: `Widget ${s} failed to synchronise`, facts: { [`f${i % 60}`]: i % 2 === 0, [`f${(i * 13) % 60}`]: true } });
   }
-  const stats = await measure(requests, (r) => diagnose(kb, r), { rounds: 10, warmup: 2 });
+  const stats = await measure(requests, (r) => diagnose(kb, r), { rounds: 25, warmup: 2 });
   const first = await diagnose(kb, requests[0]);
   const rss = process.memoryUsage().rss;
   process.stdout.write(`${JSON.stringify({ causes, symptoms, loadMs, p50: stats.p50, p99: stats.p99, ops: stats.ops, rssMb: rss / 2 ** 20, rssBeforeMb: rssBefore / 2 ** 20, shown: first.causes.length })}\n`);

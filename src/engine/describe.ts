@@ -8,6 +8,11 @@ export interface DescribeContext {
   readonly lang: Lang;
   readonly facts: FactMap;
   readonly catalogue: ReadonlyMap<string, FactDeclaration>;
+  /**
+   * Items already described in this diagnosis, by condition (a unit's words depend only on its
+   * condition, its state and the facts): the reason and the explanation of a cause say the same items.
+   */
+  readonly described?: Map<Unit['node'], { readonly state: Unit['state']; readonly hint: boolean; readonly report: ConditionReport }>;
 }
 
 /** Each operator's opposite, so `not` over a leaf reads as one plain statement. */
@@ -36,10 +41,22 @@ export function formatValue(value: unknown, lang: Lang, decl?: FactDeclaration):
   return option ? option.label[lang] : String(value);
 }
 
+const labels = new WeakMap<ReadonlyMap<string, FactDeclaration>, Record<Lang, Map<string, string>>>();
+
 /** A fact's name for people: its label, else its description without the final full stop. */
 export function factLabel(fact: string, ctx: DescribeContext): string {
-  const decl = ctx.catalogue.get(fact);
-  return decl?.label?.[ctx.lang] ?? decl?.description[ctx.lang].replace(/\.$/, '') ?? fact;
+  let byLang = labels.get(ctx.catalogue);
+  if (!byLang) {
+    byLang = { en: new Map(), de: new Map() };
+    labels.set(ctx.catalogue, byLang);
+  }
+  let label = byLang[ctx.lang].get(fact);
+  if (label === undefined) {
+    const decl = ctx.catalogue.get(fact);
+    label = decl?.label?.[ctx.lang] ?? decl?.description[ctx.lang].replace(/\.$/, '') ?? fact;
+    if (decl) byLang[ctx.lang].set(fact, label);
+  }
+  return label;
 }
 
 /** The first leaf of a unit and its operator, with `not`s folded into the opposite operator. */
@@ -54,7 +71,7 @@ function plainLeaf(node: ConditionNode, negate = false): { leaf: LeafCondition; 
 
 /** Which list a unit belongs in: facts known and the condition held or failed; not known; or assumed. */
 export function unitKind(unit: Unit, facts: FactMap): ConditionReport['code'] {
-  const known = factsOf(unit.node).every((f) => Object.hasOwn(facts, f));
+  const known = unitFacts(unit.node).every((f) => Object.hasOwn(facts, f));
   if (unit.state === undefined) return 'value-unknown';
   if (!known) return 'value-assumed';
   return unit.state ? 'value-held' : 'value-failed';
@@ -66,6 +83,39 @@ export function unitKind(unit: Unit, facts: FactMap): ConditionReport['code'] {
  * reads "not known yet: …". Never an internal fact name.
  */
 export function describeUnit(unit: Unit, ctx: DescribeContext, hint = false): ConditionReport {
+  const seen = ctx.described?.get(unit.node);
+  if (seen && seen.state === unit.state && seen.hint === hint) return seen.report;
+  // A condition whose fact is not known reads the same in every diagnosis: worded once per condition,
+  // language and list, and copied (a result's items are its own).
+  const report = ctx.described && unit.state === undefined ? { ...notKnown(unit, ctx, hint) } : describeAfresh(unit, ctx, hint);
+  ctx.described?.set(unit.node, { state: unit.state, hint, report });
+  return report;
+}
+
+const notKnownReports = new WeakMap<ReadonlyMap<string, FactDeclaration>, WeakMap<Unit['node'], Map<string, ConditionReport>>>();
+
+/** The item of a unit whose state is unknown (its words depend on the condition alone), kept per knowledge base. */
+function notKnown(unit: Unit, ctx: DescribeContext, hint: boolean): ConditionReport {
+  let byNode = notKnownReports.get(ctx.catalogue);
+  if (!byNode) {
+    byNode = new WeakMap();
+    notKnownReports.set(ctx.catalogue, byNode);
+  }
+  let reports = byNode.get(unit.node);
+  if (!reports) {
+    reports = new Map();
+    byNode.set(unit.node, reports);
+  }
+  const key = `${ctx.lang}${hint ? '+' : ''}`;
+  let report = reports.get(key);
+  if (!report) {
+    report = describeAfresh(unit, ctx, hint);
+    reports.set(key, report);
+  }
+  return report;
+}
+
+function describeAfresh(unit: Unit, ctx: DescribeContext, hint: boolean): ConditionReport {
   const { leaf, operator } = plainLeaf(unit.node);
   const label = factLabel(leaf.fact, ctx);
   const code = unitKind(unit, ctx.facts);
@@ -79,11 +129,29 @@ export function describeUnit(unit: Unit, ctx: DescribeContext, hint = false): Co
 
 /** Items of a list without repeats (the same fact stated twice reads as noise). */
 export function uniqueItems(items: readonly ConditionReport[]): ConditionReport[] {
-  const seen = new Set<string>();
+  if (items.length < 2) return [...items];
+  // By code, then by text (no joined key: the texts are the items' own strings, hashed once).
+  const seen = new Map<string, Set<string>>();
   return items.filter((i) => {
-    const key = `${i.code}|${i.text}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+    let texts = seen.get(i.code);
+    if (!texts) {
+      texts = new Set();
+      seen.set(i.code, texts);
+    }
+    if (texts.has(i.text)) return false;
+    texts.add(i.text);
     return true;
   });
+}
+
+const factsByNode = new WeakMap<Unit['node'], readonly string[]>();
+
+/** The facts a unit's condition reads (factsOf), worked out once per condition. */
+export function unitFacts(node: Unit['node']): readonly string[] {
+  let facts = factsByNode.get(node);
+  if (!facts) {
+    facts = factsOf(node);
+    factsByNode.set(node, facts);
+  }
+  return facts;
 }

@@ -1,17 +1,18 @@
 import { acceptedInRequest, coerceFactValue } from '../facts/coerce.ts';
 import { deriveFacts } from '../facts/derive.ts';
-import type { DiagnoseRequest, DiagnoseResult, FactValue } from '../generated/schema-types.ts';
+import type { ConditionReport, DiagnoseRequest, DiagnoseResult, FactValue } from '../generated/schema-types.ts';
 import { isLang, type Lang, t } from '../i18n/index.ts';
 import { closest } from '../kb/_closest.ts';
 import { pageKey } from '../kb/model.ts';
+import type { Page } from '../kb/page.ts';
 import { humanize } from '../kb/schema-messages.ts';
 import { validateDiagnoseRequest } from '../generated/validators.cjs';
-import { fillPlaceholders } from '../render/placeholders.ts';
-import { type DescribeContext, describeUnit, factLabel, uniqueItems } from './describe.ts';
+import { guidanceMarkdown } from '../render/placeholders.ts';
+import { type DescribeContext, describeUnit, factLabel, uniqueItems, unitFacts } from './describe.ts';
 import { answerOptions } from './fact-view.ts';
-import { factsOf, type Unit } from './three-valued.ts';
+import type { Unit } from './three-valued.ts';
 import { KbError } from './errors.ts';
-import { type CompiledCause, type Evaluation, evaluateCause, type FactMap, verdictDirect } from './evaluate.ts';
+import { type CompiledCause, type Evaluation, evaluateCauses, type FactMap, verdictDirect } from './evaluate.ts';
 import type { CompiledKnowledgeBase } from './knowledge-base.ts';
 import { chooseQuestions, hypotheticalAnswers } from './questions.ts';
 import type { Recognition } from '../recognize/index.ts';
@@ -219,14 +220,9 @@ async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseReques
   } else {
     for (const f of Object.keys(base)) for (const c of kb.byFact.get(f) ?? []) if (!relevant.has(c.decl.id)) relevant.set(c.decl.id, { onSymptom: true });
   }
-  const toRun = [...relevant];
-  const evaluated = await Promise.all(
-    toRun.map(async ([id, { onSymptom }]) => {
-      const cause = kb.causes.get(id)!;
-      const evaluation = await evaluateCause(cause, facts);
-      return { cause, onSymptom, evaluation, folded: evaluation.folded };
-    }),
-  );
+  const toRun = [...relevant].map(([id, { onSymptom }]) => ({ cause: kb.causes.get(id)!, onSymptom }));
+  const evaluations = await evaluateCauses(toRun.map((r) => r.cause), facts);
+  const evaluated = toRun.map((r, i) => ({ cause: r.cause, onSymptom: r.onSymptom, evaluation: evaluations[i]! }));
   const symptomId = symptom?.id ?? null;
   const learned = (decl: CompiledCause['decl']) => priors?.get(symptomId, decl.id) ?? { declared: declaredPrior(decl, symptomId), learned: null, solved: 0, notSolved: 0, bounded: false };
   const prior = (decl: CompiledCause['decl']) => (priors ? learned(decl).learned : null) ?? declaredPrior(decl, symptomId);
@@ -236,7 +232,7 @@ async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseReques
   const visible = ranked.filter((r) => byId.get(r.id)!.onSymptom || r.status === 'confirmed' || r.status === 'likely');
   const scores = shares(visible);
   const shown = visible.map((r, i) => ({ ...r, score: scores[i]! }));
-  const describeCtx = { lang, facts, catalogue: kb.data.facts };
+  const describeCtx: DescribeContext = { lang, facts, catalogue: kb.data.facts, described: new Map() };
   const symptomTitle = symptom?.title;
   const causes: DiagnoseResult['causes'] = shown.map((r) => {
     const e = byId.get(r.id)!;
@@ -251,7 +247,7 @@ async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseReques
       reason: reasonFor(r, e.evaluation, e.onSymptom, describeCtx, symptomTitle, (id) => pageFor(kb, 'causes', kb.causes.get(id)?.decl.page ?? id, lang, warnings)?.title ?? id),
       ...(priors ? { prior: { ...learned(e.cause.decl) } } : {}),
       explanation: explain(r.status, e.evaluation, describeCtx),
-      guidance: page ? fillPlaceholders(page.body.trim(), facts) : '',
+      guidance: page ? guidanceMarkdown(page, facts) : '',
     };
   });
 
@@ -259,7 +255,7 @@ async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseReques
     .filter((r) => r.status !== 'ruled-out')
     .map((r) => ({ cause: byId.get(r.id)!.cause, prior: prior(byId.get(r.id)!.cause.decl), onSymptom: byId.get(r.id)!.onSymptom, baseFacts: kb.baseFactsOf.get(r.id)! }));
   const dontKnow = new Set(request.unknown ?? []);
-  const questions: DiagnoseResult['questions'] = chooseQuestions(candidates, base, kb.data.facts, 3, dontKnow).map((q) => {
+  const questions: DiagnoseResult['questions'] = chooseQuestions(candidates, base, kb.data.facts, 3, dontKnow, facts).map((q) => {
     const decl = kb.data.facts.get(q.fact)!;
     const declared = answerOptions(decl, lang);
     const options = declared.length > 0 ? declared : decl.type === 'integer' ? hypotheticalAnswers(decl).map((v) => ({ value: v, label: String(v) })) : [];
@@ -311,26 +307,57 @@ function assess(
 
 /** The explanation lists of a cause: what held and failed on known facts, what is not known, what was assumed. */
 function explain(status: string, e: Evaluation, ctx: DescribeContext): DiagnoseResult['causes'][number]['explanation'] {
-  const items = (units: readonly Unit[], hint = false) => units.map((u) => ({ unit: u, item: describeUnit(u, ctx, hint) }));
-  const all = [...items(e.folded.units), ...e.hints.flatMap((h) => items(h.units, true))];
-  const decisive = new Set(e.folded.decisive);
-  const pick = (code: string, keep: (u: Unit) => boolean) => uniqueItems(all.filter((x) => x.item.code === code && keep(x.unit)).map((x) => x.item));
   const ruledOut = status === 'ruled-out';
+  // A ruled-out cause lists the failed units that decide it; any other cause the units still live.
+  // One pass in unit order (conditions, then hints), describing only the units a list takes.
+  const decisive = ruledOut ? new Set(e.folded.decisive) : null;
+  const lists: Record<string, ConditionReport[]> = { 'value-held': [], 'value-failed': [], 'value-unknown': [], 'value-assumed': [] };
+  const add = (units: readonly Unit[], hint: boolean) => {
+    for (const u of units) {
+      if (decisive ? !decisive.has(u) : !u.live) continue;
+      const item = describeUnit(u, ctx, hint);
+      if (!ruledOut || item.code === 'value-failed') lists[item.code]?.push(item);
+    }
+  };
+  add(e.folded.units, false);
+  for (const h of e.hints) add(h.units, true);
   return {
-    held: pick('value-held', (u) => u.live && !ruledOut),
-    failed: pick('value-failed', (u) => (ruledOut ? decisive.has(u) : u.live)),
-    unknown: pick('value-unknown', (u) => u.live && !ruledOut),
-    assumed: pick('value-assumed', (u) => u.live && !ruledOut),
+    held: uniqueItems(lists['value-held']!),
+    failed: uniqueItems(lists['value-failed']!),
+    unknown: uniqueItems(lists['value-unknown']!),
+    assumed: uniqueItems(lists['value-assumed']!),
   };
 }
 
-function pageFor(kb: CompiledKnowledgeBase, kind: 'symptoms' | 'causes', id: string, lang: Lang, warnings: Warning[]) {
+/** Pages by language, kind and id without building the key each time (a knowledge base's pages never change). */
+const pageIndex = new WeakMap<CompiledKnowledgeBase, Map<string, Map<string, Page | undefined>>>();
+
+function lookupPage(kb: CompiledKnowledgeBase, lang: Lang, kind: 'symptoms' | 'causes', id: string): Page | undefined {
+  let byKind = pageIndex.get(kb);
+  if (!byKind) {
+    byKind = new Map();
+    pageIndex.set(kb, byKind);
+  }
+  const group = `${lang}/${kind}`;
+  let byId = byKind.get(group);
+  if (!byId) {
+    byId = new Map();
+    byKind.set(group, byId);
+  }
+  if (byId.has(id)) return byId.get(id);
   const page = kb.data.pages.get(pageKey(lang, kind, id));
+  // Only ids the knowledge base has pages or causes for are kept: a request cannot grow the index.
+  if (page || kb.causes.has(id)) byId.set(id, page);
+  return page;
+}
+
+function pageFor(kb: CompiledKnowledgeBase, kind: 'symptoms' | 'causes', id: string, lang: Lang, warnings: Warning[]) {
+  const page = lookupPage(kb, lang, kind, id);
   if (page) return page;
   if (!warnings.some((w) => w.code === 'LANG_FALLBACK' && w.field === id)) {
     warnings.push({ code: 'LANG_FALLBACK', field: id, message: t(lang, 'warn.langFallback', { id, lang }) });
   }
-  return kb.data.pages.get(pageKey('en', kind, id));
+  return lookupPage(kb, 'en', kind, id);
 }
 
 function reasonFor(
@@ -342,24 +369,31 @@ function reasonFor(
   titleOf: (causeId: string) => string,
 ): string {
   const texts = (list: readonly Unit[], code: string, hint = false) => [...new Set(list.map((u) => describeUnit(u, ctx, hint)).filter((i) => i.code === code).map((i) => i.text))].join('; ');
-  const heldUnits = e.folded.units.filter((u) => u.state === true && u.evidence);
-  const heldHints = e.hints.filter((h) => h.value === true).flatMap((h) => h.units.filter((u) => u.state === true && u.evidence));
-  const unknown = e.folded.decisive.filter((u) => u.state === undefined);
-  const openFacts = [...new Set(unknown.flatMap((u) => factsOf(u.node)).filter((f) => !Object.hasOwn(ctx.facts, f)))]
-    .slice(0, 3)
-    .map((f) => factLabel(f, ctx))
-    .join('; ');
+  // Each part only where the status's wording needs it.
+  const heldUnits = () => e.folded.units.filter((u) => u.state === true && u.evidence);
+  const heldHints = () => e.hints.filter((h) => h.value === true).flatMap((h) => h.units.filter((u) => u.state === true && u.evidence));
+  // The first three facts not known yet among the units that could still decide, by their labels.
+  const openFacts = () => {
+    const open: string[] = [];
+    for (const u of e.folded.decisive) {
+      if (u.state !== undefined) continue;
+      for (const f of unitFacts(u.node)) if (open.length < 3 && !Object.hasOwn(ctx.facts, f) && !open.includes(f)) open.push(f);
+      if (open.length >= 3) break;
+    }
+    return open.map((f) => factLabel(f, ctx)).join('; ');
+  };
   let reason: string;
   switch (r.status) {
     case 'confirmed':
-      reason = t(ctx.lang, 'reason.confirmed', { held: texts(e.folded.decisive, 'value-held') || texts(heldUnits, 'value-held') });
+      reason = t(ctx.lang, 'reason.confirmed', { held: texts(e.folded.decisive, 'value-held') || texts(heldUnits(), 'value-held') });
       break;
     case 'ruled-out':
       reason = t(ctx.lang, 'reason.ruledOut', { failed: texts(e.folded.decisive, 'value-failed') });
       break;
     case 'likely': {
-      const held = [...new Set([...texts(heldUnits, 'value-held').split('; '), ...texts(heldHints, 'value-held', true).split('; ')].filter(Boolean))].join('; ');
-      reason = openFacts ? t(ctx.lang, 'reason.likely', { held, unknown: openFacts }) : t(ctx.lang, 'reason.likelyNothingOpen', { held });
+      const held = [...new Set([...texts(heldUnits(), 'value-held').split('; '), ...texts(heldHints(), 'value-held', true).split('; ')].filter(Boolean))].join('; ');
+      const open = openFacts();
+      reason = open ? t(ctx.lang, 'reason.likely', { held, unknown: open }) : t(ctx.lang, 'reason.likelyNothingOpen', { held });
       break;
     }
     default: {
@@ -370,7 +404,8 @@ function reasonFor(
         : symptomTitle && onSymptom
           ? t(ctx.lang, 'reason.possibleSymptom', { symptom: symptomTitle })
           : t(ctx.lang, 'reason.possible');
-      if (openFacts) reason += t(ctx.lang, 'reason.openFacts', { unknown: openFacts });
+      const open = openFacts();
+      if (open) reason += t(ctx.lang, 'reason.openFacts', { unknown: open });
     }
   }
   if (!onSymptom && symptomTitle) reason += t(ctx.lang, 'reason.otherSymptom', { symptom: symptomTitle });

@@ -10,7 +10,7 @@ import type { DiagnoseResult } from '../generated/schema-types.ts';
 import { Recognizer } from '../recognize/index.ts';
 import { Lru } from './lru.ts';
 import { KbError } from './errors.ts';
-import { type CompiledCause, compileCause } from './evaluate.ts';
+import { type CompiledCause, compileCause, LeafRules } from './evaluate.ts';
 import { factsOf, requiredFacts } from './three-valued.ts';
 
 /** The knowledge base shipped with the package (rules/ and content/ beside src/ and dist/). */
@@ -60,8 +60,9 @@ export function compileKnowledgeBase(data: KnowledgeBaseData, warnings: readonly
   const baseFactsOf = new Map<string, Set<string>>();
   const requiredOf = new Map<string, Set<string>>();
   const byRequiredFact = new Map<string, CompiledCause[]>();
+  const rules = new LeafRules();
   for (const decl of data.causes) {
-    const compiled = compileCause(decl);
+    const compiled = compileCause(decl, rules);
     causes.set(decl.id, compiled);
     for (const s of decl.symptoms) bySymptom.set(s, [...(bySymptom.get(s) ?? []), compiled]);
     const base = new Set([compiled.conditions, ...compiled.hints].flatMap(factsOf).flatMap((f) => baseFacts(f, data.facts)));

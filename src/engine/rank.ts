@@ -44,7 +44,11 @@ export function statusOf(v: Verdict): CauseStatus {
   return v.held > 0 ? 'likely' : 'possible';
 }
 
-const heldIn = (folded: Folded) => folded.units.filter((u) => u.evidence && u.state === true).length;
+const heldIn = (folded: Folded) => {
+  let held = 0;
+  for (const u of folded.units) if (u.evidence && u.state === true) held++;
+  return held;
+};
 
 /** The verdict of a full evaluation: its value and the live evidence that held, hints included. */
 export function verdictOf(e: Evaluation): Verdict {
@@ -87,35 +91,95 @@ export function shares(ranked: readonly Pick<Ranked, 'status' | 'weight'>[]): nu
   return w.map((x) => (total > 0 ? round(x / total) : 0));
 }
 
+/** Each layer's position in layerOrder (-1 for none), without a search per call. */
+const layerIndex = new Map<string, number>(layerOrder.map((l, i) => [l, i]));
+const indexOfLayer = (layer: Layer): number => layerIndex.get(layer) ?? -1;
+
+/** Statuses as numbers in the order they rank (the tier): what `weighCodes` gives. */
+export const statusCodes: readonly CauseStatus[] = ['confirmed', 'likely', 'possible', 'ruled-out'];
+export const CONFIRMED = 0;
+export const LIKELY = 1;
+export const RULED_OUT = 3;
+
+/** statusOf as a code. */
+function codeOf(v: Verdict): number {
+  if (v.value === false) return RULED_OUT;
+  if (v.value === true && v.held > 0) return CONFIRMED;
+  return v.held > 0 ? LIKELY : 2;
+}
+
+/** What weighing the same inputs again and again needs once: their layers, and whom each outranks. */
+export interface WeighPlan {
+  /** Each input's position in layerOrder. */
+  readonly layers: readonly number[];
+  /** For each input, the other inputs its `outranks` names. */
+  readonly outranks: readonly (readonly number[])[];
+}
+
+export function planWeighing(inputs: readonly RankInput[]): WeighPlan {
+  const index = new Map<string, number>();
+  inputs.forEach((c, i) => {
+    if (!index.has(c.id)) index.set(c.id, i);
+  });
+  return {
+    layers: inputs.map((c) => indexOfLayer(c.layer)),
+    outranks: inputs.map((c) => (c.outranks ?? []).filter((o) => o !== c.id && index.has(o)).map((o) => index.get(o)!)),
+  };
+}
+
+/** The weighing of causes: status codes (statusCodes), weights, the earliest failed layer, who is outranked. */
+export interface Weighing {
+  readonly codes: readonly number[];
+  readonly weights: readonly number[];
+  readonly earliest: number;
+  /** Whether a confirmed cause that outranks it is among the inputs. */
+  readonly outranked: readonly boolean[];
+}
+
 /**
  * The unsorted core of `rank`: each cause's status and weight (prior × evidence, pushed down behind
- * an earlier confirmed layer or a confirmed cause that outranks it). Question simulation calls this
- * thousands of times per diagnosis, so it builds no result objects.
+ * an earlier confirmed layer or a confirmed cause that outranks it), with each verdict given apart
+ * from the inputs. Question simulation calls this thousands of times per diagnosis, so it works on
+ * numbers and builds no result objects.
  */
-export function weigh(inputs: readonly RankInput[]): { statuses: CauseStatus[]; weights: number[]; earliest: number; outrankedBy: Map<string, string> } {
-  const statuses = inputs.map((c) => statusOf(c.verdict));
-  const outrankedBy = new Map<string, string>();
-  inputs.forEach((c, i) => {
-    if (statuses[i] !== 'confirmed') return;
-    for (const o of c.outranks ?? []) if (!outrankedBy.has(o) && o !== c.id) outrankedBy.set(o, c.id);
-  });
+export function weighCodes(inputs: readonly RankInput[], verdicts: readonly Verdict[], plan: WeighPlan = planWeighing(inputs)): Weighing {
+  const n = inputs.length;
+  const { layers } = plan;
+  const codes: number[] = new Array(n);
+  let anyConfirmed = false;
+  for (let i = 0; i < n; i++) {
+    codes[i] = codeOf(verdicts[i]!);
+    if (codes[i] === CONFIRMED) anyConfirmed = true;
+  }
+  const outranked: boolean[] = new Array(n).fill(false);
+  if (anyConfirmed) for (let i = 0; i < n; i++) if (codes[i] === CONFIRMED) for (const j of plan.outranks[i]!) outranked[j] = true;
   // The earliest layer that failed, among confirmed causes no other confirmed cause outranks: a cause
   // that makes another moot (Exchange Online makes a wrong URL moot) is not hidden by it.
   let earliest = Number.POSITIVE_INFINITY;
-  inputs.forEach((c, i) => {
-    if (statuses[i] === 'confirmed' && !outrankedBy.has(c.id)) earliest = Math.min(earliest, layerOrder.indexOf(c.layer));
-  });
+  for (let i = 0; i < n; i++) if (codes[i] === CONFIRMED && !outranked[i]) earliest = Math.min(earliest, layers[i]!);
   // A later layer was never reached: what held there is no longer proof, only a likelihood.
+  if (anyConfirmed) for (let i = 0; i < n; i++) if (codes[i] === CONFIRMED && layers[i]! > earliest) codes[i] = LIKELY;
+  const out: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = inputs[i]!;
+    const code = codes[i]!;
+    const evidence = code === CONFIRMED ? weights.confirmed : code === RULED_OUT ? 0 : 1 + weights.perHeld * verdicts[i]!.held;
+    const pushed = layers[i]! > earliest || outranked[i]!;
+    out[i] = c.prior * evidence * (c.onSymptom ? 1 : weights.offSymptom) * (pushed ? weights.laterLayer : 1);
+  }
+  return { codes, weights: out, earliest, outranked };
+}
+
+/** `weighCodes` with statuses by name and, for each cause pushed down, the confirmed cause that outranks it (the first in input order). */
+export function weigh(inputs: readonly RankInput[]): { statuses: CauseStatus[]; weights: number[]; earliest: number; outrankedBy: Map<string, string> } {
+  const { codes, weights: w, earliest } = weighCodes(inputs, inputs.map((c) => c.verdict));
+  const outrankedBy = new Map<string, string>();
   inputs.forEach((c, i) => {
-    if (statuses[i] === 'confirmed' && layerOrder.indexOf(c.layer) > earliest) statuses[i] = 'likely';
+    // Confirmed before the push behind an earlier layer: the code is likely then, the verdict still confirmed.
+    if (codeOf(c.verdict) !== CONFIRMED) return;
+    for (const o of c.outranks ?? []) if (!outrankedBy.has(o) && o !== c.id) outrankedBy.set(o, c.id);
   });
-  const out = inputs.map((c, i) => {
-    const status = statuses[i]!;
-    const evidence = status === 'confirmed' ? weights.confirmed : status === 'ruled-out' ? 0 : 1 + weights.perHeld * c.verdict.held;
-    const pushed = layerOrder.indexOf(c.layer) > earliest || outrankedBy.has(c.id);
-    return c.prior * evidence * (c.onSymptom ? 1 : weights.offSymptom) * (pushed ? weights.laterLayer : 1);
-  });
-  return { statuses, weights: out, earliest, outrankedBy };
+  return { statuses: codes.map((code) => statusCodes[code]!), weights: [...w], earliest, outrankedBy };
 }
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;

@@ -67,16 +67,91 @@ export function fold(node: ConditionNode, leaf: (path: string, node: LeafConditi
     const unit: Unit = { path, node, state: not(inner.value), evidence: false, live: true };
     return { value: unit.state, gated: inner.gated, units: [unit], decisive: [unit] };
   }
-  const op = 'all' in node ? 'all' : 'any';
-  const list = 'all' in node ? node.all : node.any;
-  const children = list.map((child, i) => fold(child, leaf, `${path}/${op}/${i}`));
-  const value = (op === 'all' ? and : or)(children.map((c) => c.value));
-  const pick = (v: Tri) => children.filter((c) => c.value === v).flatMap((c) => c.decisive);
-  const decisive = value === undefined ? pick(undefined) : op === 'all' ? (value ? children.flatMap((c) => c.decisive) : pick(false)) : value ? pick(true) : children.flatMap((c) => c.decisive);
-  // Evidence inside a failed `all` explains nothing about this cause (another part ruled it out).
-  const all = children.flatMap((c) => c.units);
-  const units = value === false ? all.map((u) => ({ ...u, evidence: false, live: false })) : all;
-  return { value, gated: children.some((c) => c.gated), units, decisive };
+  // Loops rather than map/filter/flatMap: this runs for every node of every relevant cause.
+  const isAll = 'all' in node;
+  const op = isAll ? 'all' : 'any';
+  const list = isAll ? node.all : node.any;
+  const children: Folded[] = new Array(list.length);
+  let sawFalse = false;
+  let sawUnknown = false;
+  let sawTrue = false;
+  let gated = false;
+  for (let i = 0; i < list.length; i++) {
+    const child = fold(list[i]!, leaf, `${path}/${op}/${i}`);
+    children[i] = child;
+    if (child.value === false) sawFalse = true;
+    else if (child.value === undefined) sawUnknown = true;
+    else sawTrue = true;
+    if (child.gated) gated = true;
+  }
+  // Kleene: all is false once a part is false, any true once a part is true; unknown else if a part is.
+  const value: Tri = isAll ? (sawFalse ? false : sawUnknown ? undefined : true) : sawTrue ? true : sawUnknown ? undefined : false;
+  // The units that decide: for unknown those still unknown; for a decided value the parts that decide it
+  // (every part when all of them had to agree).
+  const every = isAll ? value === true : value === false;
+  const decisive: Unit[] = [];
+  const units: Unit[] = [];
+  for (const c of children) {
+    if (every || c.value === value) for (const u of c.decisive) decisive.push(u);
+    // Evidence inside a failed `all` explains nothing about this cause (another part ruled it out).
+    for (const u of c.units) units.push(value === false ? { path: u.path, node: u.node, state: u.state, evidence: false, live: false } : u);
+  }
+  return { value, gated, units, decisive };
+}
+
+/** A condition tree compiled for folding: `fold` with its node kinds and paths worked out once. */
+export type CompiledFold<T = undefined> = (leaf: (node: LeafCondition, prepared: T) => Tri) => Folded;
+
+/**
+ * Compiles `node` so that folding it gives what `fold(node, (_path, l) => leaf(l, prepare(l)), path)`
+ * gives (a test compares them); `prepare` runs once per leaf at compile time (what the leaf callback
+ * needs of it, without a lookup per call).
+ */
+export function compileFold<T = undefined>(node: ConditionNode, prepare: (leaf: LeafCondition) => T = () => undefined as T, path = 'conditions'): CompiledFold<T> {
+  if (isLeaf(node)) {
+    const prepared = prepare(node);
+    return (leaf) => {
+      const observed = leaf(node, prepared);
+      const assumed = observed === undefined && node.ifUnknown !== undefined;
+      const unit: Unit = { path, node, state: assumed ? node.ifUnknown : observed, evidence: !assumed && node.ifUnknown !== true, live: true };
+      return { value: unit.state, gated: node.gate === true && observed === undefined && !assumed, units: [unit], decisive: [unit] };
+    };
+  }
+  if ('not' in node) {
+    const inner = compileFold(node.not, prepare, `${path}/not`);
+    return (leaf) => {
+      const folded = inner(leaf);
+      const unit: Unit = { path, node, state: not(folded.value), evidence: false, live: true };
+      return { value: unit.state, gated: folded.gated, units: [unit], decisive: [unit] };
+    };
+  }
+  const isAll = 'all' in node;
+  const op = isAll ? 'all' : 'any';
+  const parts = (isAll ? node.all : node.any).map((child, i) => compileFold(child, prepare, `${path}/${op}/${i}`));
+  return (leaf) => {
+    const children: Folded[] = new Array(parts.length);
+    let sawFalse = false;
+    let sawUnknown = false;
+    let sawTrue = false;
+    let gated = false;
+    for (let i = 0; i < parts.length; i++) {
+      const child = parts[i]!(leaf);
+      children[i] = child;
+      if (child.value === false) sawFalse = true;
+      else if (child.value === undefined) sawUnknown = true;
+      else sawTrue = true;
+      if (child.gated) gated = true;
+    }
+    const value: Tri = isAll ? (sawFalse ? false : sawUnknown ? undefined : true) : sawTrue ? true : sawUnknown ? undefined : false;
+    const every = isAll ? value === true : value === false;
+    const decisive: Unit[] = [];
+    const units: Unit[] = [];
+    for (const c of children) {
+      if (every || c.value === value) for (const u of c.decisive) decisive.push(u);
+      for (const u of c.units) units.push(value === false ? { path: u.path, node: u.node, state: u.state, evidence: false, live: false } : u);
+    }
+    return { value, gated, units, decisive };
+  };
 }
 
 /** Every fact a condition reads, including facts compared by reference (`value: {fact: x}`). */

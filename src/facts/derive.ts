@@ -153,3 +153,26 @@ export function withFact(catalogue: ReadonlyMap<string, FactDeclaration>, all: F
   }
   return next;
 }
+
+/**
+ * `withFact` without the copy, for simulating many answers one after the other: sets the fact in
+ * `facts` (a scratch object of the caller's), recomputes what depends on it, and returns a function
+ * that puts every fact it changed back as it was.
+ */
+export function setFactInPlace(catalogue: ReadonlyMap<string, FactDeclaration>, facts: Record<string, FactValue>, fact: string, value: FactValue): () => void {
+  const saved: { id: string; had: boolean; value: FactValue | undefined }[] = [{ id: fact, had: Object.hasOwn(facts, fact), value: facts[fact] }];
+  facts[fact] = value;
+  for (const decl of derivedDependents(catalogue, fact)) {
+    saved.push({ id: decl.id, had: Object.hasOwn(facts, decl.id), value: facts[decl.id] });
+    const v = deriveOne(decl, facts);
+    if (v === undefined) delete facts[decl.id];
+    else facts[decl.id] = v;
+  }
+  return () => {
+    for (let i = saved.length - 1; i >= 0; i--) {
+      const { id, had, value: before } = saved[i]!;
+      if (had) facts[id] = before!;
+      else delete facts[id];
+    }
+  };
+}

@@ -14,12 +14,42 @@ export function isLang(value: unknown): value is Lang {
   return value === 'de' || value === 'en';
 }
 
-/** Translates `key` into `lang`, filling `{name}` from `params`. */
+/** A message split at its `{name}` parameters: literal parts, and between them the parameter names. */
+interface Compiled {
+  readonly literals: readonly string[];
+  readonly names: readonly string[];
+}
+
+const compiled: Record<Lang, Map<string, Compiled>> = { en: new Map(), de: new Map() };
+
+function compile(template: string): Compiled {
+  const literals: string[] = [];
+  const names: string[] = [];
+  let at = 0;
+  for (const m of template.matchAll(/\{(\w+)\}/g)) {
+    literals.push(template.slice(at, m.index));
+    names.push(m[1]!);
+    at = m.index + m[0].length;
+  }
+  literals.push(template.slice(at));
+  return { literals, names };
+}
+
+/** Translates `key` into `lang`, filling `{name}` from `params` (a name without a value stays as written). */
 export function t(lang: Lang, key: MessageKey, params: MessageParams = {}): string {
-  const template = catalogs[lang][key] ?? catalogs.en[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    Object.hasOwn(params, name) ? String(params[name]) : whole,
-  );
+  // Messages are split once per language and key: explanations fill thousands of them per second.
+  let c = compiled[lang].get(key);
+  if (!c) {
+    c = compile(catalogs[lang][key] ?? catalogs.en[key] ?? key);
+    // Only the catalogue's keys: a key made from data that names no message is not kept.
+    if (Object.hasOwn(catalogs.en, key)) compiled[lang].set(key, c);
+  }
+  let out = c.literals[0]!;
+  for (let i = 0; i < c.names.length; i++) {
+    const name = c.names[i]!;
+    out += (Object.hasOwn(params, name) ? String(params[name]) : `{${name}}`) + c.literals[i + 1]!;
+  }
+  return out;
 }
 
 /** Keys missing from a catalogue (a test keeps this empty). */

@@ -44,6 +44,8 @@ interface Doc {
   readonly kind: 'exact' | 'variant';
   readonly lang: Lang | null;
   readonly folded: string;
+  /** `folded` with a space either side, for finding it word for word in a longer text. */
+  readonly padded: string;
   readonly tokens: readonly string[];
 }
 
@@ -77,7 +79,7 @@ export class Recognizer {
     for (const s of data.symptoms) {
       const add = (text: string, kind: Doc['kind'], lang: Lang | null) => {
         const tokens = tokenize(text).filter((w) => !stopwords.has(w));
-        this.#docs.push({ id: this.#docs.length, symptom: s.id, text, kind, lang, folded: tokens.join(' '), tokens });
+        this.#docs.push({ id: this.#docs.length, symptom: s.id, text, kind, lang, folded: tokens.join(' '), padded: ` ${tokens.join(' ')} `, tokens });
       };
       for (const lang of languages) for (const text of s.messages[lang]) add(text, 'exact', lang);
       for (const v of s.variants ?? []) typeof v === 'string' ? add(v, 'variant', null) : add(v.text, 'variant', v.lang ?? null);
@@ -119,15 +121,15 @@ export class Recognizer {
     } else {
       // The longest known message contained word for word in the text (a log line around it).
       const contained = this.#docs
-        .filter((d) => d.folded !== '' && padded.includes(` ${d.folded} `))
+        .filter((d) => d.folded !== '' && padded.includes(d.padded))
         .sort((a, b) => b.tokens.length - a.tokens.length || (a.kind === 'exact' ? -1 : 1))[0];
       if (contained) {
         match = { symptom: contained.symptom, matchedBy: contained.kind, score: contained.kind === 'exact' ? 0.9 : 0.85, matchedText: contained.text, lang: contained.lang, whole: false };
       }
     }
-    // Host names, URLs and addresses say nothing about which message it is ("mail.example.com" is not "mail").
-    const prose = this.#searchable(tokenize(withoutAddresses(text), maxMessageChars), recognizeDistance);
     // Fuzzy search is the costly step: only when nothing matched exactly, and for suggestions.
+    // Host names, URLs and addresses say nothing about which message it is ("mail.example.com" is not "mail").
+    const prose = match ? [] : this.#searchable(tokenize(withoutAddresses(text), maxMessageChars), recognizeDistance);
     const ranked = !match && prose.length > 0 ? this.#fuzzy(prose.slice(0, maxFuzzyTerms).join(' ')) : [];
     if (!match) {
       const best = ranked[0];

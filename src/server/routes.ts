@@ -7,7 +7,7 @@ import type { CompiledKnowledgeBase } from '../engine/knowledge-base.ts';
 import type { DiagnoseRequest, DiagnoseResult } from '../generated/schema-types.ts';
 import { acceptedLang, isLang, type Lang } from '../i18n/index.ts';
 import { pageKey } from '../kb/model.ts';
-import { fillPlaceholders, renderHtml, renderSummary, summaryContext } from '../render/index.ts';
+import { fillPlaceholders, renderHtml, renderSummary, summaryContext, withHtmlGuidance } from '../render/index.ts';
 import type { PriorLearner } from '../learn/index.ts';
 import { ApiError } from './errors.ts';
 import type { ServerLimits } from './limits.ts';
@@ -114,7 +114,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
       if (!answer) {
         const options = { ...(priors ? { priors } : {}), ...(explicit ? {} : { acceptLanguage }) };
         const result = await withTimeout(run(kb, explicit ? { ...body, lang: explicit } : body, options), limits.timeoutMs);
-        const shaped = query.format === 'html' ? { ...result, causes: result.causes.map((c) => ({ ...c, guidance: renderHtml(c.guidance) })) } : result;
+        const shaped = query.format === 'html' ? withHtmlGuidance(kb, result) : result;
         answer = { json: JSON.stringify(shaped), lang: result.lang, symptom: result.symptom?.id ?? null, top: result.causes[0]?.id ?? null, causes: result.causes.length };
         cache.set(kb, key, answer);
       }
