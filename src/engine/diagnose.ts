@@ -307,20 +307,25 @@ function assess(
 
 /** The explanation lists of a cause: what held and failed on known facts, what is not known, what was assumed. */
 function explain(status: string, e: Evaluation, ctx: DescribeContext): DiagnoseResult['causes'][number]['explanation'] {
-  const ruledOut = status === 'ruled-out';
-  // A ruled-out cause lists the failed units that decide it; any other cause the units still live.
-  // One pass in unit order (conditions, then hints), describing only the units a list takes.
-  const decisive = ruledOut ? new Set(e.folded.decisive) : null;
   const lists: Record<string, ConditionReport[]> = { 'value-held': [], 'value-failed': [], 'value-unknown': [], 'value-assumed': [] };
-  const add = (units: readonly Unit[], hint: boolean) => {
-    for (const u of units) {
-      if (decisive ? !decisive.has(u) : !u.live) continue;
-      const item = describeUnit(u, ctx, hint);
-      if (!ruledOut || item.code === 'value-failed') lists[item.code]?.push(item);
+  if (status === 'ruled-out') {
+    // A ruled-out cause lists the failed units that decide it (the fold's own copies, as its reason words them).
+    for (const u of e.folded.decisive) {
+      const item = describeUnit(u, ctx, false);
+      if (item.code === 'value-failed') lists['value-failed']!.push(item);
     }
-  };
-  add(e.folded.units, false);
-  for (const h of e.hints) add(h.units, true);
+  } else {
+    // Any other cause lists the units still live, in unit order (conditions, then hints).
+    const add = (units: readonly Unit[], hint: boolean) => {
+      for (const u of units) {
+        if (!u.live) continue;
+        const item = describeUnit(u, ctx, hint);
+        lists[item.code]?.push(item);
+      }
+    };
+    add(e.folded.units, false);
+    for (const h of e.hints) add(h.units, true);
+  }
   return {
     held: uniqueItems(lists['value-held']!),
     failed: uniqueItems(lists['value-failed']!),

@@ -40,6 +40,26 @@ describe('the result', () => {
   });
 });
 
+describe('why a cause is ruled out', () => {
+  it('lists the failed conditions that decide it as data, matching the reason, in both languages', async () => {
+    for (const lang of ['de', 'en'] as const) {
+      const r = await run({ message: 'Nicht autorisiert', lang, facts: { credentialsWorkInWebmail: false, platform: 'on-premises', url: 'https://mail.example.com/EWS/Exchange.asmx' } });
+      const ruledOut = r.causes.filter((c) => c.status === 'ruled-out');
+      expect(ruledOut.length).toBeGreaterThan(0);
+      for (const c of ruledOut) {
+        expect(c.explanation.failed.length, c.id).toBeGreaterThan(0);
+        for (const item of c.explanation.failed) {
+          expect(item.code).toBe('value-failed');
+          expect(c.reason, c.id).toContain(item.text);
+        }
+        expect(c.explanation.held, c.id).toEqual([]);
+      }
+      const eo = ruledOut.find((c) => c.id === 'exchange-online-needs-modern-auth');
+      expect(eo?.explanation.failed.map((i) => i.fact)).toContain('isExchangeOnline');
+    }
+  });
+});
+
 describe('facts', () => {
   it('coerces strings where the type says so', async () => {
     const r = await run({ facts: { httpStatus: '401', twoFactorEnabled: 'yes', serverVersion: '14.02.0247.005' } });
