@@ -125,7 +125,13 @@ async function interactive(kb: CompiledKnowledgeBase, request: DiagnoseRequest, 
         return;
       }
       const top = result.causes.slice(0, 3).map((c) => `${c.title} (${t(lang, `status.${c.status}`)}, ${Math.round(c.score * 100)} %)`);
-      process.stdout.write(`\n${top.map((l, i) => `${i + 1}. ${l}`).join('\n')}\n\n? ${question.question}\n`);
+      process.stdout.write(`\n${top.map((l, i) => `${i + 1}. ${l}`).join('\n')}\n`);
+      // Questions for IT are best sent together; the terminal still takes their answers one at a time.
+      const forIt = result.itQuestions.filter((q) => !skipped.has(q.fact));
+      if (question.cost === 'it' && forIt.length > 1) {
+        process.stdout.write(`\n${t(lang, 'summary.itQuestions')}:\n${forIt.map((q, i) => `  ${i + 1}. ${q.question}`).join('\n')}\n`);
+      }
+      process.stdout.write(`\n? ${question.question}\n`);
       question.options.forEach((o, i) => process.stdout.write(`  ${i + 1}) ${o.label}\n`));
       process.stdout.write(`${t(lang, 'ui.answerPrompt')}: `);
       const next = await lines.next();

@@ -255,17 +255,29 @@ async function diagnoseUncached(kb: CompiledKnowledgeBase, input: DiagnoseReques
     .filter((r) => r.status !== 'ruled-out')
     .map((r) => ({ cause: byId.get(r.id)!.cause, prior: prior(byId.get(r.id)!.cause.decl), onSymptom: byId.get(r.id)!.onSymptom, baseFacts: kb.baseFactsOf.get(r.id)! }));
   const dontKnow = new Set(request.unknown ?? []);
-  const questions: DiagnoseResult['questions'] = chooseQuestions(candidates, base, kb.data.facts, 3, dontKnow, facts).map((q) => {
+  const asQuestion = (q: { fact: string; gain: number }): DiagnoseResult['questions'][number] => {
     const decl = kb.data.facts.get(q.fact)!;
     const declared = answerOptions(decl, lang);
     const options = declared.length > 0 ? declared : decl.type === 'integer' ? hypotheticalAnswers(decl).map((v) => ({ value: v, label: String(v) })) : [];
     return { fact: q.fact, question: decl.question![lang], type: decl.type, cost: decl.cost, gain: q.gain, options };
-  });
+  };
+  const questions = chooseQuestions(candidates, base, kb.data.facts, 3, dontKnow, facts).map(asQuestion);
+  // A round trip to the IT department is the dear part of a question, not its length: when the next
+  // question is theirs, every IT question worth asking now goes into the same request.
+  // Only those worth a twentieth of a bit: one that barely moves the ranking only lengthens the request.
+  const first = questions[0];
+  const itQuestions =
+    first?.cost === 'it'
+      ? chooseQuestions(candidates, base, kb.data.facts, maxItQuestions, notForIt(kb, dontKnow), facts)
+          .filter((q) => q.gain >= minItGain)
+          .map(asQuestion)
+      : [];
 
   return {
     symptom,
     causes,
     questions,
+    itQuestions,
     assessment: assess(kb, { request, symptom, causes, questions, base, lang }),
     facts: { ...facts },
     warnings,
@@ -303,6 +315,21 @@ function assess(
   if (c.request.message && !c.symptom) return unclear('not-recognised');
   if (top && c.questions.length > 0) return settled('open', 'questions-left');
   return unclear('no-evidence');
+}
+
+/** How many questions one request to the IT department holds at most. */
+const maxItQuestions = 6;
+const minItGain = 0.05;
+const nonItFacts = new WeakMap<CompiledKnowledgeBase, readonly string[]>();
+
+/** The facts not to ask in a request to IT: those only others answer, and those nobody can answer. */
+function notForIt(kb: CompiledKnowledgeBase, dontKnow: ReadonlySet<string>): ReadonlySet<string> {
+  let others = nonItFacts.get(kb);
+  if (!others) {
+    others = [...kb.data.facts.values()].filter((d) => d.cost !== 'it').map((d) => d.id);
+    nonItFacts.set(kb, others);
+  }
+  return new Set([...others, ...dontKnow]);
 }
 
 /** The explanation lists of a cause: what held and failed on known facts, what is not known, what was assumed. */

@@ -276,20 +276,11 @@ export interface DiagnoseResult {
   /**
    * Up to three facts worth finding out next, best first.
    */
-  questions: {
-    fact: string;
-    question: string;
-    type: string;
-    cost: string;
-    /**
-     * Expected information gain in bits.
-     */
-    gain: number;
-    options: {
-      value: unknown;
-      label: string;
-    }[];
-  }[];
+  questions: Question[];
+  /**
+   * When the first question is for the IT department: every IT question worth asking now (the first included), best first, to send them in one request. At most six; empty otherwise.
+   */
+  itQuestions: Question[];
   /**
    * Input, extracted and derived facts.
    */
@@ -381,6 +372,20 @@ export interface ConditionReport {
    * The item in words, in the asked language: the person's terms, never an internal name.
    */
   text: string;
+}
+export interface Question {
+  fact: string;
+  question: string;
+  type: string;
+  cost: string;
+  /**
+   * Expected information gain in bits.
+   */
+  gain: number;
+  options: {
+    value: unknown;
+    label: string;
+  }[];
 }
 /**
  * How far the case has come: confirmed (the top cause is proven), likely (evidence points at the top cause), open (the message is known, questions will tell), or unclear (nothing fits well: collect what `collect` lists instead of trusting a guess).

@@ -91,6 +91,9 @@ export function diagnoseText(r: DiagnoseResult): string {
       lines.push(`- ${q.fact} (${q.type}, cost ${q.cost}${options}): ${q.question}`);
     }
   }
+  if (r.itQuestions.length > 1) {
+    lines.push(`The first question is for the IT department: ask them these ${r.itQuestions.length} in one request and pass every answer: ${r.itQuestions.map((q) => q.fact).join(', ')}.`);
+  }
   lines.push(`Assessment: ${r.assessment.state} (${r.assessment.reason}).`);
   if (r.assessment.collect.length > 0) lines.push(`Unclear case; collect: ${r.assessment.collect.map((c) => c.text).join(' ')}`);
   lines.push(`Language: ${r.lang} (chosen by ${r.langSource}).`);

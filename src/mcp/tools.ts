@@ -38,7 +38,8 @@ const descriptions: Record<ToolName, string> = {
     'Pass `symptom` only with an id from search_errors or an earlier diagnose result.',
     'Returns the recognised symptom, the causes best first (status confirmed | likely | possible | ruled-out, score, reason, Markdown guidance)',
     'and up to three `questions`. Loop: ask the customer the first question, then call diagnose again with the same message and everything known so far',
-    'plus the answer as facts.<fact>. Stop when a cause is confirmed (or one clearly leads) and walk the customer through its guidance.',
+    'plus the answer as facts.<fact>. When the first question is for the IT department, `itQuestions` lists every IT question worth asking now: send them together and pass all answers at once.',
+    'Stop when a cause is confirmed (or one clearly leads) and walk the customer through its guidance.',
   ].join(' '),
   case_summary: [
     'Write the case up for a support ticket: the same arguments as diagnose (the exact message, every fact known, `unknown` for what the customer does not know).',

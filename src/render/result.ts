@@ -43,6 +43,10 @@ export function resultToMarkdown(result: DiagnoseResult, options: { guidanceFor?
         .join('\n'),
     );
   }
+  if (result.itQuestions.length > 1) {
+    out.push(`## ${t(lang, 'ui.itQuestions')}`);
+    out.push(result.itQuestions.map((q, i) => `${i + 1}. ${q.question}${q.options.length > 0 ? ` (${q.options.map((o) => o.label).join(' / ')})` : ''}`).join('\n'));
+  }
   if (result.warnings.length > 0 && options.warnings !== false) {
     out.push(`## ${t(lang, 'ui.warnings')}`);
     out.push(result.warnings.map((w) => `- ${w.message} (${w.code})`).join('\n'));

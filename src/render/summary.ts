@@ -125,7 +125,10 @@ function nextStep(result: DiagnoseResult, ctx: SummaryContext, lang: Lang): stri
     if (escalate) out.push(`### ${escalate.heading}`, demoted(escalate.body));
   }
   const question = result.questions[0];
-  if (question) {
+  if (result.itQuestions.length > 1) {
+    const asked = result.itQuestions.map((q, i) => `${i + 1}. ${q.question}${q.options.length > 0 ? ` (${q.options.map((o) => o.label).join(' / ')})` : ''}`);
+    out.push(`${t(lang, 'summary.itQuestions')}:\n${asked.join('\n')}`);
+  } else if (question) {
     const options = question.options.length > 0 ? ` (${question.options.map((o) => o.label).join(' / ')})` : '';
     out.push(`${t(lang, 'summary.nextQuestion')}: ${question.question}${options}`);
   }

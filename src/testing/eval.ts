@@ -142,7 +142,8 @@ export const questionCost: Readonly<Record<string, number>> = { probe: 0, user: 
  * repeat until nothing is left to ask (at most `limit` questions; once the top cause is confirmed the
  * engine asks only what could overturn it). A
  * question the probe can answer runs the probe once: it observes every probe fact of the truth at once,
- * and what it did not observe counts as "I don't know" from then on.
+ * and what it did not observe counts as "I don't know" from then on. A question for IT sends every IT
+ * question of the result (`itQuestions`) in one request: one question to a person, answered at once.
  */
 export async function playJourney(kb: CompiledKnowledgeBase, journey: Journey, limit = 12): Promise<JourneyOutcome> {
   const facts: Record<string, FactValue> = {};
@@ -176,6 +177,17 @@ export async function playJourney(kb: CompiledKnowledgeBase, journey: Journey, l
         if (decl.cost !== 'probe' || decl.source === 'derived' || Object.hasOwn(facts, name)) continue;
         if (Object.hasOwn(journey.truth, name)) facts[name] = journey.truth[name]!;
         else if (!unknown.includes(name)) unknown.push(name);
+      }
+      continue;
+    }
+    if (question.cost === 'it' && result.itQuestions.length > 1) {
+      // One request to IT with every IT question worth asking now (the result's itQuestions).
+      asked.push(`it(${result.itQuestions.map((q) => q.fact).join(', ')})`);
+      personQuestions++;
+      cost += questionCost['it']!;
+      for (const q of result.itQuestions) {
+        if (Object.hasOwn(journey.truth, q.fact)) facts[q.fact] = journey.truth[q.fact]!;
+        else unknown.push(q.fact);
       }
       continue;
     }

@@ -194,6 +194,40 @@ describe('the next question', () => {
   });
 });
 
+describe('questions for the IT department, in one request', () => {
+  // Webmail works, the server offers NTLM, a build with Extended Protection on by default: IT knows the rest.
+  const afterTheUser = { credentialsWorkInWebmail: true, platform: 'on-premises', url: 'https://mail.example.com/EWS/Exchange.asmx', serverVersion: '15.2.1544.4', authSchemes: ['Negotiate', 'NTLM'], requiresDomainUsername: false } as const;
+
+  it('when the next question is for IT, lists every IT question worth asking now, the first one first, best first', async () => {
+    for (const lang of ['de', 'en'] as const) {
+      const r = await run({ message: 'Nicht autorisiert', lang, facts: { ...afterTheUser, authSchemes: [...afterTheUser.authSchemes] } });
+      expect(r.questions[0]?.cost).toBe('it');
+      expect(r.itQuestions.length).toBeGreaterThan(2);
+      expect(r.itQuestions.length).toBeLessThanOrEqual(6);
+      expect(r.itQuestions[0]).toEqual(r.questions[0]);
+      for (const q of r.itQuestions) {
+        expect(q.cost, q.fact).toBe('it');
+        expect(q.gain, q.fact).toBeGreaterThanOrEqual(0.05);
+        expect(kb.data.facts.get(q.fact)?.question?.[lang]).toBe(q.question);
+      }
+      for (let i = 1; i < r.itQuestions.length; i++) expect(r.itQuestions[i - 1]!.gain).toBeGreaterThanOrEqual(r.itQuestions[i]!.gain);
+      expect(r.itQuestions.map((q) => q.fact)).toEqual(expect.arrayContaining(['extendedProtectionEnabled', 'ewsEnabled']));
+    }
+  });
+
+  it('leaves out what IT already answered or could not, and is empty when the next question is not for IT or the case is confirmed', async () => {
+    const facts = { ...afterTheUser, authSchemes: [...afterTheUser.authSchemes] };
+    const partly = await run({ message: 'Unauthorized', facts, unknown: ['ewsEnabled'] });
+    expect(partly.itQuestions.map((q) => q.fact)).not.toContain('ewsEnabled');
+    const bare = await run({ message: 'Unauthorized' });
+    expect(bare.questions[0]?.cost).not.toBe('it');
+    expect(bare.itQuestions).toEqual([]);
+    const confirmed = await run({ message: 'Unauthorized', facts: { ...facts, extendedProtectionEnabled: true } });
+    expect(confirmed.causes[0]?.status).toBe('confirmed');
+    expect(confirmed.itQuestions).toEqual([]);
+  });
+});
+
 describe('the assessment: how far the case has come', () => {
   it('an unknown message with no evidence is unclear: what to collect and the CRM messages to pick from, in the answer language', async () => {
     const r = await run({ message: 'es geht seit gestern nicht mehr, bitte helfen', lang: 'de' });

@@ -111,6 +111,16 @@ describe('kb mcp: diagnose', () => {
     expect(textOf(result)).toMatch(/Ruled out: .*url-malformed/);
   });
 
+  it('tells the model to send the IT department\'s questions together when IT is asked next', async () => {
+    const result = await call(mcp, 'diagnose', {
+      message: 'Unauthorized',
+      facts: { credentialsWorkInWebmail: true, platform: 'on-premises', url: 'https://mail.example.com/EWS/Exchange.asmx', serverVersion: '15.2.1544.4', authSchemes: ['Negotiate', 'NTLM'], requiresDomainUsername: false },
+    });
+    const sc = result.structuredContent as unknown as DiagnoseResult;
+    expect(sc.itQuestions.length).toBeGreaterThan(1);
+    expect(textOf(result)).toContain(`ask them these ${sc.itQuestions.length} in one request and pass every answer: ${sc.itQuestions.map((q) => q.fact).join(', ')}.`);
+  });
+
   it('reports an unknown fact name as a warning with a hint, in the text too', async () => {
     const result = await call(mcp, 'diagnose', { message: 'Unauthorized', facts: { twoFactorEnabld: true } });
     expect(result.isError).toBeFalsy();

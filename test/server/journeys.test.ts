@@ -246,6 +246,57 @@ describe('answering, keyboard only', () => {
   }, 90_000);
 });
 
+describe('questions for the IT department', () => {
+  const facts = { credentialsWorkInWebmail: true, platform: 'on-premises', url: 'https://mail.example.com/EWS/Exchange.asmx', serverVersion: '15.2.1544.4', authSchemes: ['Negotiate', 'NTLM'], requiresDomainUsername: false };
+  const hash = (lang: string) => `#lang=${lang}&m=${encodeURIComponent('Unauthorized')}${Object.entries(facts).map(([k, v]) => `&f.${k}=${encodeURIComponent(JSON.stringify(v))}`).join('')}`;
+
+  browserTest('English, desktop: the IT questions in one request, copied together by keyboard, answered one by one', async () => {
+    const expected = await diagnoseApi({ message: 'Unauthorized', facts: facts as DiagnoseRequest['facts'], lang: 'en' });
+    expect(expected.itQuestions.length).toBeGreaterThan(1);
+    const { page, problems } = await open('en-GB', desktop, hash('en'));
+    await page.locator('#next-question .it-request').waitFor();
+    expect(await page.locator('#it-request-heading').textContent()).toBe(`For the IT department: ${expected.itQuestions.length} questions in one request`);
+    // Every IT question has its own answer controls, in the engine's order, and none of them repeats below.
+    expect(await page.locator('#next-question .it-request .fact-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-fact')))).toEqual(expected.itQuestions.map((q) => q.fact));
+    const below = await page.locator('#fact-list .fact-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-fact')));
+    for (const q of expected.itQuestions) expect(below).not.toContain(q.fact);
+
+    await tabTo(page, '.it-request button.copy-it-request');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#action-status')?.textContent?.startsWith('Copied'));
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(expected.itQuestions.map((q, i) => `${i + 1}. ${q.question}`).join('\n'));
+    await axe(page, 'questions for IT');
+
+    // IT answers the second question first: "no" to EWS being blocked is entered where it stands.
+    const second = expected.itQuestions[1]!;
+    const no = page.locator(`.it-request .fact-row[data-fact="${second.fact}"] button[data-value="false"]`);
+    await page.waitForTimeout(550);
+    await no.focus();
+    await page.keyboard.press('Enter');
+    await idle(page);
+    await page.waitForFunction((f) => !document.querySelector(`#next-question .fact-row[data-fact="${f}"]`), second.fact);
+    expect(await page.locator(`#known-list tr[data-fact="${second.fact}"]`).count()).toBe(1);
+    expect(await page.locator(`#next-question .fact-row[data-fact="${expected.itQuestions[0]!.fact}"]`).count()).toBe(1);
+    expect(problems).toEqual([]);
+  });
+
+  browserTest('German, phone: the request to IT in German', async () => {
+    const { page, problems } = await open('de-DE', phone, hash('de'));
+    await page.locator('#next-question .it-request').waitFor();
+    expect(await page.locator('#it-request-heading').textContent()).toMatch(/^Für die IT-Abteilung: \d Fragen in einer Anfrage$/);
+    expect(await page.locator('.it-request button.copy-it-request').textContent()).toMatch(/^Kopieren/);
+    // The German title's long compound stays clear of the language switch.
+    const title = (await page.locator('.brand h1').boundingBox())!;
+    const switcher = (await page.locator('.lang-switch').boundingBox())!;
+    const overlaps = title.x < switcher.x + switcher.width && switcher.x < title.x + title.width && title.y < switcher.y + switcher.height && switcher.y < title.y + title.height;
+    expect(overlaps).toBe(false);
+    expect(await page.locator('.brand h1').evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
+    await page.screenshot({ path: join(artifacts, 'journey-de-phone-it-request.png'), fullPage: false });
+    await axe(page, 'questions for IT on a phone');
+    expect(problems).toEqual([]);
+  });
+});
+
 describe('a case that ends', () => {
   const owa = `#lang=de&m=${encodeURIComponent('Exchange-URL ist ungültig')}&f.url=${encodeURIComponent(JSON.stringify('https://mail.example.com/owa/'))}`;
 

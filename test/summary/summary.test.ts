@@ -88,6 +88,16 @@ describe('what the summary holds', () => {
     expect(open).toMatch(/Next question: [^\n]+\?/);
   });
 
+  it('when IT is asked next, lists every question for IT to send together instead of one next question', async () => {
+    const request: DiagnoseRequest = { message: 'Nicht autorisiert', lang: 'de', facts: { credentialsWorkInWebmail: true, platform: 'on-premises', url: 'https://mail.example.com/EWS/Exchange.asmx', serverVersion: '15.2.1544.4', authSchemes: ['Negotiate', 'NTLM'], requiresDomainUsername: false } };
+    const result = (await (await server.post('/v1/diagnose', request)).json()) as { itQuestions: { question: string }[] };
+    expect(result.itQuestions.length).toBeGreaterThan(1);
+    const text = await (await api(request)).text();
+    expect(text).toContain('Fragen an die IT-Abteilung (gemeinsam senden):');
+    result.itQuestions.forEach((q, i) => expect(text).toContain(`${i + 1}. ${q.question}`));
+    expect(text).not.toContain('Nächste Frage:');
+  });
+
   it('the observed facts are named as observed by the live test', async () => {
     const text = await (await api(cases[3]![1])).text();
     expect(text).toMatch(/port 443[^\n]*→ no _\(observed by the live test\)_/);

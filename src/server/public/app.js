@@ -5,7 +5,7 @@
 import { renderOutcome, renderUnclear } from './case-end.js';
 import { feedbackControls, initFeedback, priorNote, resetFeedback, setupStats } from './feedback.js';
 import { initLiveTest, renderLiveTest, resetLiveTest } from './live-test.js';
-import { $, addCommandButtons, clearFlash, copyToClipboard, escapeHtml, flash, h, L, percent, setLabels, setLang } from './ui.js';
+import { $, addCommandButtons, clearFlash, copyButton, copyToClipboard, escapeHtml, flash, h, L, percent, setLabels, setLang } from './ui.js';
 
 const factIdPattern = /^[a-z][A-Za-z0-9]*$/;
 const maxPermalinkMessage = 2000;
@@ -560,14 +560,30 @@ function renderQuestions(result) {
         .filter((f) => f.source !== 'derived' && !asked.has(f.id) && !known(f.id) && f.causes.some((c) => candidates.has(c)))
         .sort((a, b) => costRank[a.cost] - costRank[b.cost]);
   const next = $('next-question');
+  const forIt = (result.itQuestions ?? []).filter((q) => declOf(q.fact) && !known(q.fact));
   const [first, ...rest] = questions;
-  if (first) {
+  if (first && first.cost === 'it' && forIt.length > 1) {
+    // IT answers in one round trip: the questions go out together, each answer is entered as it comes.
+    for (const q of forIt) asked.add(q.fact);
+    const text = forIt.map((q, i) => `${i + 1}. ${q.question}`).join('\n');
+    next.replaceChildren(
+      h(
+        'div',
+        { class: 'it-request', role: 'group', 'aria-labelledby': 'it-request-heading' },
+        h('h3', { id: 'it-request-heading', class: 'it-request-title', text: L('itRequest', { n: forIt.length }) }),
+        h('p', { class: 'muted', text: L('itRequestHint') }),
+        copyButton(text, L('itRequestWhat'), 'button small secondary copy-it-request'),
+        ...forIt.map((q, i) => factControl(declOf(q.fact), q, i === 0)),
+      ),
+    );
+  } else if (first) {
     next.replaceChildren(factControl(declOf(first.fact), first, true));
   } else {
     $('questions-heading').textContent = L('questionsDone');
     next.replaceChildren(h('p', { class: 'muted', text: L(confirmed ? 'noQuestionsConfirmed' : 'noQuestions') }));
   }
-  const others = [...rest.map((q) => factControl(declOf(q.fact), q, false)), ...more.map((f) => factControl(f, undefined, false))];
+  const inRequest = new Set(first?.cost === 'it' && forIt.length > 1 ? forIt.map((q) => q.fact) : []);
+  const others = [...rest.filter((q) => !inRequest.has(q.fact)).map((q) => factControl(declOf(q.fact), q, false)), ...more.filter((f) => !inRequest.has(f.id)).map((f) => factControl(f, undefined, false))];
   $('fact-list').replaceChildren(...others);
   $('more-facts-summary').textContent = L('moreFacts', { n: others.length });
   $('more-facts').hidden = others.length === 0;
