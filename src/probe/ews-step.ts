@@ -171,6 +171,8 @@ export function judgeEws(operation: 'GetFolder' | 'CreateItem', result: Authenti
   const facts: ProbeFacts = {
     ...(soap?.serverVersion ? { serverVersion: soap.serverVersion } : {}),
     ...(soap?.responseCode && soap.responseCode !== 'NoError' ? { ewsErrorCode: soap.responseCode } : {}),
+    // The probe asks for the CRM's schema version: refusing it, the server says it is too old for the CRM.
+    ...(soap?.responseCode === 'ErrorInvalidServerVersion' ? { requestedVersionRefused: true } : {}),
     // The sign-in fact is the EWS call's (GetFolder); the test message reuses the scheme that worked.
     ...(operation === 'GetFolder' && result.signIn ? { ewsSignIn: result.signIn } : {}),
   };

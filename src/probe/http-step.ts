@@ -172,6 +172,8 @@ export async function unauthenticatedRequest(ctx: HttpStepContext): Promise<Step
     ...(schemes ? { authSchemes: schemes } : {}),
     ...(version ? { serverVersion: version.version } : {}),
     ...(soap?.responseCode && soap.responseCode !== 'NoError' ? { ewsErrorCode: soap.responseCode } : {}),
+    // The probe asks for the CRM's schema version: refusing it, the server says it is too old for the CRM.
+    ...(soap?.responseCode === 'ErrorInvalidServerVersion' ? { requestedVersionRefused: true } : {}),
   };
   const details: HttpDetails = {
     hops,

@@ -85,6 +85,8 @@ export interface ProbeFacts {
   tlsHandshakeFailed?: boolean;
   /** Exchange answered (its headers, a SOAP answer), or an answer showed no sign of Exchange at all. */
   exchangeDetected?: boolean;
+  /** The server refused the schema version the probe asks for, the CRM's (ErrorInvalidServerVersion). */
+  requestedVersionRefused?: boolean;
 }
 
 export interface UrlDetails {

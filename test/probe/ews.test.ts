@@ -374,6 +374,8 @@ describe('EWS answers', () => {
       { email: user.email, password: user.password },
     );
     expect(result.facts.ewsErrorCode).toBe('ErrorInvalidServerVersion');
+    // The probe asked for the CRM's version (Exchange2010_SP2): its refusal is what confirms the cause.
+    expect(result.facts.requestedVersionRefused).toBe(true);
     expect(step(result, 'ews')).toMatchObject({ status: 'failed', errorCode: 'ErrorInvalidServerVersion', details: { status: 500 } });
     expect(await topCause(result.facts, { symptom: 'version-unsupported' })).toEqual({ id: 'version-too-old', status: 'confirmed' });
   });
