@@ -214,7 +214,7 @@ describe('limits and secrets', () => {
 describe('fact names', () => {
   it('every fact the probe can report is declared in rules/facts.yaml as form or observed', () => {
     // A Record over every key of ProbeFacts: a fact added to the type without being listed here does not compile.
-    const all: Record<keyof ProbeFacts, true> = { url: true, email: true, username: true, dnsResolves: true, tcpReachable: true, httpStatus: true, redirectLocation: true, authSchemes: true, serverVersion: true, certNames: true, certSubjectCN: true, certTrusted: true, certExpired: true, ewsErrorCode: true, ewsSignIn: true, clientErrorCode: true, tlsVersions: true, tlsHandshakeFailed: true, exchangeDetected: true };
+    const all: Record<keyof ProbeFacts, true> = { url: true, email: true, username: true, dnsResolves: true, tcpReachable: true, httpStatus: true, redirectLocation: true, authSchemes: true, serverVersion: true, certNames: true, certSubjectCN: true, certTrusted: true, certExpired: true, ewsErrorCode: true, ewsSignIn: true, clientErrorCode: true, tlsVersions: true, tlsHandshakeFailed: true, exchangeDetected: true, requestedVersionRefused: true };
     const catalogue = loadKnowledgeBase().data.facts;
     for (const name of Object.keys(all)) expect(['form', 'observed'], name).toContain(catalogue.get(name)?.source);
   });
