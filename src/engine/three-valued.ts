@@ -72,13 +72,17 @@ export function fold(node: ConditionNode, leaf: (path: string, node: LeafConditi
   const op = isAll ? 'all' : 'any';
   const list = isAll ? node.all : node.any;
   const children: Folded[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) children[i] = fold(list[i]!, leaf, `${path}/${op}/${i}`);
+  return combine(isAll, children);
+}
+
+/** An `all` or `any` of folded parts, in three values, with the units that decide it. */
+function combine(isAll: boolean, children: readonly Folded[]): Folded {
   let sawFalse = false;
   let sawUnknown = false;
   let sawTrue = false;
   let gated = false;
-  for (let i = 0; i < list.length; i++) {
-    const child = fold(list[i]!, leaf, `${path}/${op}/${i}`);
-    children[i] = child;
+  for (const child of children) {
     if (child.value === false) sawFalse = true;
     else if (child.value === undefined) sawUnknown = true;
     else sawTrue = true;
@@ -130,27 +134,8 @@ export function compileFold<T = undefined>(node: ConditionNode, prepare: (leaf: 
   const parts = (isAll ? node.all : node.any).map((child, i) => compileFold(child, prepare, `${path}/${op}/${i}`));
   return (leaf) => {
     const children: Folded[] = new Array(parts.length);
-    let sawFalse = false;
-    let sawUnknown = false;
-    let sawTrue = false;
-    let gated = false;
-    for (let i = 0; i < parts.length; i++) {
-      const child = parts[i]!(leaf);
-      children[i] = child;
-      if (child.value === false) sawFalse = true;
-      else if (child.value === undefined) sawUnknown = true;
-      else sawTrue = true;
-      if (child.gated) gated = true;
-    }
-    const value: Tri = isAll ? (sawFalse ? false : sawUnknown ? undefined : true) : sawTrue ? true : sawUnknown ? undefined : false;
-    const every = isAll ? value === true : value === false;
-    const decisive: Unit[] = [];
-    const units: Unit[] = [];
-    for (const c of children) {
-      if (every || c.value === value) for (const u of c.decisive) decisive.push(u);
-      for (const u of c.units) units.push(value === false ? { path: u.path, node: u.node, state: u.state, evidence: false, live: false } : u);
-    }
-    return { value, gated, units, decisive };
+    for (let i = 0; i < parts.length; i++) children[i] = parts[i]!(leaf);
+    return combine(isAll, children);
   };
 }
 
