@@ -15,6 +15,7 @@ const designCauses = [
   'ip-not-allowlisted', 'send-as-permission-missing', 'exchange-online-needs-modern-auth', 'extended-protection-blocks-ntlm',
   'auth-policy-blocks-legacy-auth', 'auth-method-mismatch', 'tls-version-mismatch', 'account-locked-or-disabled', 'server-busy-throttled',
   'mailbox-moved-to-exchange-online', 'delegate-access-missing', 'oauth-consent-required', 'conditional-access-blocked', 'not-an-exchange-server',
+  'mailbox-license-missing',
 ];
 
 describe('the content pack covers the stable names', () => {
