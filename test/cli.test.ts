@@ -8,27 +8,13 @@ import { validateAgainst } from '../src/kb/schema-validator.ts';
 import { colorEnabled } from '../src/cli/_terminal.ts';
 import { copyKb } from './kb/_fixture.ts';
 import { findProgram, requireService } from './_support/services.ts';
+import { kbBin, runKb } from './_support/cli.ts';
 
-const bin = join(bundledKbDir, 'bin', 'kb.js');
+const bin = kbBin;
 const exec = promisify(execFile);
 const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
 
-async function kb(args: string[], input?: string | Buffer, extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...env, ...extraEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-    child.stdin.end(input ?? '');
-  });
-}
+const kb = (args: string[], input?: string | Buffer, extraEnv: Record<string, string> = {}) => runKb(args, { input: input ?? '', env: extraEnv });
 
 beforeAll(async () => {
   // The CLI runs the compiled dist/; npm test builds first. Fail clearly when it is missing.

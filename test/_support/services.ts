@@ -91,3 +91,16 @@ function findPostgresBin(): string | null {
 /** PostgreSQL's server programs for the tests that start a real server. */
 export const postgresBinDir = findPostgresBin();
 export const postgresInstall = 'install it with `apt-get install postgresql` (or set PG_BIN to the folder with initdb and pg_ctl)';
+
+/**
+ * Headless Chromium as the browser tests run it: sandbox and GPU off (containers, root), no network of
+ * its own (updates, sync, QUIC), so every request the page makes is one the test sees.
+ */
+export async function launchChromium(): Promise<import('playwright-core').Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: chromiumPath ?? '',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}

@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { bundledKbDir, loadKnowledgeBase } from '../../src/engine/knowledge-base.ts';
+import { loadKnowledgeBase } from '../../src/engine/knowledge-base.ts';
 import { openFeedbackStore } from '../../src/feedback/index.ts';
+import { runKb } from '../_support/cli.ts';
 
 /** kb priors as a content writer runs it, from dist/ (npm test builds first). */
 const dir = mkdtempSync(join(tmpdir(), 'kb-priors-cli-'));
@@ -20,21 +20,7 @@ beforeAll(async () => {
   await store.close();
 });
 
-async function kbPriors(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(bundledKbDir, 'bin', 'kb.js'), 'priors', ...args], { env: { ...process.env, NO_COLOR: '1', KB_DB: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
+const kbPriors = (args: string[], env: Record<string, string> = {}) => runKb(['priors', ...args], { env, cwd: dir });
 
 describe('kb priors', () => {
   it('prints per symptom and cause the written prior, the reports and the learned prior, then the YAML patch', async () => {

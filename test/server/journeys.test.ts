@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page, type Request } from 'playwright-core';
+import { type Browser, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadKnowledgeBase } from '../../src/engine/knowledge-base.ts';
 import type { DiagnoseRequest, DiagnoseResult } from '../../src/index.ts';
-import { chromiumInstall, chromiumPath, requireService } from '../_support/services.ts';
+import { chromiumInstall, chromiumPath, requireService, launchChromium } from '../_support/services.ts';
 import { ewsEndpoint, user } from '../probe/_ews.ts';
 import { createPki, host, type TestPki } from '../probe/_pki.ts';
 import { httpsServer, loopbackLookup, type TestServer as FixtureServer } from '../probe/_servers.ts';
@@ -43,11 +43,7 @@ beforeAll(async () => {
     // Test-only: the fixture host on 127.0.0.1 may be probed, with the test PKI's root.
     probe: { allowlist: [host], ca: pki.rootPem, lookup: loopbackLookup([host]) },
   });
-  browser = await chromium.launch({
-    executablePath: chromiumPath ?? '',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

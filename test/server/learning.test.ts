@@ -1,13 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bundledKbDir, loadKnowledgeBase } from '../../src/engine/knowledge-base.ts';
+import { loadKnowledgeBase } from '../../src/engine/knowledge-base.ts';
 import type { DiagnoseResult } from '../../src/generated/schema-types.ts';
 import { validateAgainst } from '../../src/kb/schema-validator.ts';
 import type { ServerLimits } from '../../src/server/index.ts';
 import { startPostgres, type TestPostgres } from '../_support/postgres.ts';
+import { runKb } from '../_support/cli.ts';
 import { postgresBinDir, postgresInstall, requireService } from '../_support/services.ts';
 import { errorOf, startTestServer, type TestServer } from './helpers.ts';
 
@@ -41,21 +41,7 @@ async function diagnosed(server: TestServer, body: object = { message: 'Unauthor
 }
 
 /** kb priors, run from dist/ as a user would (npm test builds first). */
-async function kbPriors(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(bundledKbDir, 'bin', 'kb.js'), 'priors', ...args], { env: { ...process.env, NO_COLOR: '1', KB_DB: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
+const kbPriors = (args: string[]) => runKb(['priors', ...args]);
 
 async function until(check: () => Promise<boolean>, ms: number): Promise<void> {
   const end = Date.now() + ms;

@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { loadKnowledgeBase } from '../../src/engine/knowledge-base.ts';
-import { chromiumInstall, chromiumPath, requireService } from '../_support/services.ts';
+import { chromiumInstall, chromiumPath, requireService, launchChromium } from '../_support/services.ts';
 import { startTestServer, type TestServer } from './helpers.ts';
 
 /** Feedback on the page in headless Chromium: both answers, the token, the learned prior, the statistics. */
@@ -30,11 +30,7 @@ beforeAll(async () => {
   for (let i = 0; i < 25; i++) expect((await post('needs-app-password', true)).status).toBe(201);
   for (let i = 0; i < 9; i++) expect((await post('credentials-wrong', i < 3)).status).toBe(201);
   for (let i = 0; i < 5; i++) expect((await server.post('/v1/feedback', { symptom: 'url-invalid', cause: 'url-not-ews-endpoint', solved: i < 4 }, auth)).status).toBe(201);
-  browser = await chromium.launch({
-    executablePath: chromiumPath ?? '',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

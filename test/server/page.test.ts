@@ -1,16 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { loadKnowledgeBase } from '../../src/engine/knowledge-base.ts';
 import type { DiagnoseResult } from '../../src/index.ts';
 import { startTestServer, type TestServer } from './helpers.ts';
-import { chromiumInstall, chromiumPath, requireService } from '../_support/services.ts';
+import { chromiumInstall, chromiumPath, requireService, launchChromium } from '../_support/services.ts';
 
 /** The page in headless Chromium (Debian's `chromium`), driven by playwright-core. */
 const artifacts = join(import.meta.dirname, '..', 'artifacts');
 const run = requireService('Chromium', chromiumPath, chromiumInstall);
-const executablePath = chromiumPath ?? '';
 const browserTest = run ? test : test.skip;
 
 let server: TestServer;
@@ -20,11 +19,7 @@ beforeAll(async () => {
   if (!run) return;
   mkdirSync(artifacts, { recursive: true });
   server = await startTestServer({ kb: loadKnowledgeBase() });
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKnowledgeBase } from '../../src/engine/knowledge-base.ts';
 import type { DiagnoseRequest } from '../../src/index.ts';
 import { call, type McpSession, startMcp, textOf } from '../mcp/_client.ts';
+import { runKb } from '../_support/cli.ts';
 import { errorOf, startTestServer, type TestServer } from '../server/helpers.ts';
 
 /** The case summary: one renderer, the same text from the API, the CLI and MCP. */
-const root = join(import.meta.dirname, '..', '..');
 let server: TestServer;
 let mcp: McpSession;
 beforeAll(async () => {
@@ -19,17 +17,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-function cli(args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'kb.js'), ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
+const cli = (args: string[], input?: string) => runKb(args, { input: input ?? '' });
 
 async function api(request: DiagnoseRequest, query = ''): Promise<Response> {
   return server.post(`/v1/summary${query}`, request);
