@@ -55,18 +55,8 @@ export function isLeaf(node: ConditionNode): node is LeafCondition {
  * when its fact is not known). A condition on a fact nobody gave is unknown, not false.
  */
 export function fold(node: ConditionNode, leaf: (path: string, node: LeafCondition) => Tri, path = 'conditions'): Folded {
-  if (isLeaf(node)) {
-    const observed = leaf(path, node);
-    const assumed = observed === undefined && node.ifUnknown !== undefined;
-    // `ifUnknown: true` marks an exclusion: passing it, observed or assumed, is no evidence for the cause.
-    const unit: Unit = { path, node, state: assumed ? node.ifUnknown : observed, evidence: !assumed && node.ifUnknown !== true, live: true };
-    return { value: unit.state, gated: node.gate === true && observed === undefined && !assumed, units: [unit], decisive: [unit] };
-  }
-  if ('not' in node) {
-    const inner = fold(node.not, leaf, `${path}/not`);
-    const unit: Unit = { path, node, state: not(inner.value), evidence: false, live: true };
-    return { value: unit.state, gated: inner.gated, units: [unit], decisive: [unit] };
-  }
+  if (isLeaf(node)) return foldedLeaf(node, path, leaf(path, node));
+  if ('not' in node) return foldedNot(node, path, fold(node.not, leaf, `${path}/not`));
   // Loops rather than map/filter/flatMap: this runs for every node of every relevant cause.
   const isAll = 'all' in node;
   const op = isAll ? 'all' : 'any';
@@ -74,6 +64,20 @@ export function fold(node: ConditionNode, leaf: (path: string, node: LeafConditi
   const children: Folded[] = new Array(list.length);
   for (let i = 0; i < list.length; i++) children[i] = fold(list[i]!, leaf, `${path}/${op}/${i}`);
   return combine(isAll, children);
+}
+
+/** A leaf as observed (or not known, then as its `ifUnknown` assumes). */
+function foldedLeaf(node: LeafCondition, path: string, observed: Tri): Folded {
+  const assumed = observed === undefined && node.ifUnknown !== undefined;
+  // `ifUnknown: true` marks an exclusion: passing it, observed or assumed, is no evidence for the cause.
+  const unit: Unit = { path, node, state: assumed ? node.ifUnknown : observed, evidence: !assumed && node.ifUnknown !== true, live: true };
+  return { value: unit.state, gated: node.gate === true && observed === undefined && !assumed, units: [unit], decisive: [unit] };
+}
+
+/** A `not` over its folded inner condition: one unit, never evidence (a precondition). */
+function foldedNot(node: { readonly not: ConditionNode }, path: string, inner: Folded): Folded {
+  const unit: Unit = { path, node, state: not(inner.value), evidence: false, live: true };
+  return { value: unit.state, gated: inner.gated, units: [unit], decisive: [unit] };
 }
 
 /** An `all` or `any` of folded parts, in three values, with the units that decide it. */
@@ -114,20 +118,11 @@ export type CompiledFold<T = undefined> = (leaf: (node: LeafCondition, prepared:
 export function compileFold<T = undefined>(node: ConditionNode, prepare: (leaf: LeafCondition) => T = () => undefined as T, path = 'conditions'): CompiledFold<T> {
   if (isLeaf(node)) {
     const prepared = prepare(node);
-    return (leaf) => {
-      const observed = leaf(node, prepared);
-      const assumed = observed === undefined && node.ifUnknown !== undefined;
-      const unit: Unit = { path, node, state: assumed ? node.ifUnknown : observed, evidence: !assumed && node.ifUnknown !== true, live: true };
-      return { value: unit.state, gated: node.gate === true && observed === undefined && !assumed, units: [unit], decisive: [unit] };
-    };
+    return (leaf) => foldedLeaf(node, path, leaf(node, prepared));
   }
   if ('not' in node) {
     const inner = compileFold(node.not, prepare, `${path}/not`);
-    return (leaf) => {
-      const folded = inner(leaf);
-      const unit: Unit = { path, node, state: not(folded.value), evidence: false, live: true };
-      return { value: unit.state, gated: folded.gated, units: [unit], decisive: [unit] };
-    };
+    return (leaf) => foldedNot(node, path, inner(leaf));
   }
   const isAll = 'all' in node;
   const op = isAll ? 'all' : 'any';
