@@ -50,13 +50,15 @@ async function main() {
     return;
   }
   const started = new Date();
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}`;
+  const command = `npm run eval${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
   const e = await evaluate(kbAt >= 0 ? { kb: loadKnowledgeBase(argv[kbAt + 1], { cacheSize: 0 }) } : {});
   if (args.has('--json')) {
     const plain = (m) => Object.fromEntries(m);
-    console.log(JSON.stringify({ date: started.toISOString(), node: process.version, machine: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}`, command: `npm run eval -- ${argv.join(' ')}`, overall: e.overall, reportsOnly: e.reportsOnly, byCorpus: plain(e.byCorpus), bySplit: plain(e.bySplit), byLang: plain(e.byLang), journeys: { ...e.journeys, played: undefined } }, null, 2));
+    console.log(JSON.stringify({ date: started.toISOString(), node: process.version, machine, command, overall: e.overall, reportsOnly: e.reportsOnly, byCorpus: plain(e.byCorpus), bySplit: plain(e.bySplit), byLang: plain(e.byLang), journeys: { ...e.journeys, played: undefined } }, null, 2));
     return;
   }
-  console.log(`Accuracy on real reports · ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'} · command: npm run eval${argv.length ? ` -- ${argv.join(' ')}` : ''}`);
+  console.log(`Accuracy on real reports · ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC · node ${process.version} · ${machine} · command: ${command}`);
   console.log('');
   console.log(['corpus'.padEnd(14), 'entries'.padStart(7), 'known'.padStart(6), ' top-1 ', ' top-3 ', 'confirmed', 'precision', 'unk conf', ' unk %  ', 'unclear'].join('  '));
   for (const [name, f] of e.byCorpus) console.log(row(name, f));
